@@ -1,0 +1,101 @@
+package io.onlinelstm.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.onlinelstm.bench.StepBenchmark;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Benchmarks; each prints one JSON line per measurement on standard output. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run a benchmark; results are JSON lines on standard output.",
+        subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class})
+final class BenchCommand implements Runnable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static void print(Map<String, Object> result) {
+        try {
+            System.out.println(JSON.writeValueAsString(result));
+            System.out.flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(name = "step", mixinStandardHelpOptions = true,
+            description = "Batched LSTM step at several batch sizes, then one training step size.")
+    static final class Step implements Callable<Integer> {
+
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--batches", split = ",", defaultValue = "1,16,256,1024",
+                description = "Batch sizes to measure (default: ${DEFAULT-VALUE}).")
+        List<Integer> batches;
+
+        @Option(names = "--seconds", defaultValue = "5",
+                description = "Measured seconds per batch size (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(names = "--warmup-seconds", defaultValue = "2",
+                description = "Unmeasured seconds before each measurement (default: ${DEFAULT-VALUE}).")
+        double warmup;
+
+        @Option(names = "--train-batch", defaultValue = "64",
+                description = "Windows per training step (default: ${DEFAULT-VALUE}; 0 skips training).")
+        int trainBatch;
+
+        @Option(names = "--train-window", defaultValue = "32",
+                description = "Steps per training window (default: ${DEFAULT-VALUE}).")
+        int trainWindow;
+
+        @Override
+        public Integer call() {
+            StepBenchmark bench = new StepBenchmark(model.config(), model.computeDevice());
+            for (int batch : batches) {
+                print(bench.step(batch, warmup, seconds));
+            }
+            if (trainBatch > 0) {
+                print(bench.train(trainBatch, trainWindow, warmup, seconds));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "memory", mixinStandardHelpOptions = true,
+            description = "Resident memory over many batched steps (checks that native memory stays flat).")
+    static final class Memory implements Callable<Integer> {
+
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--batch", defaultValue = "256", description = "Series per step (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--steps", defaultValue = "1000000", description = "Steps to run (default: ${DEFAULT-VALUE}).")
+        long steps;
+
+        @Option(names = "--report-every", defaultValue = "100000",
+                description = "Steps between memory reports (default: ${DEFAULT-VALUE}).")
+        long reportEvery;
+
+        @Override
+        public Integer call() {
+            new StepBenchmark(model.config(), model.computeDevice()).memory(batch, steps, reportEvery, BenchCommand::print);
+            return 0;
+        }
+    }
+}
