@@ -1,0 +1,106 @@
+package io.onlinelstm.state;
+
+/**
+ * Everything the job keeps per series: the LSTM's h and c for every layer, an online normaliser
+ * of each input, the last value and time, the last forecast (to score it when the next value
+ * comes), and a ring buffer of recent normalised inputs for training windows.
+ *
+ * <p>Mutable on purpose: the operator updates it in place on the per-record path and writes it
+ * back to Flink state. Serialized by {@link SeriesStateSerializer}, never by Kryo.
+ */
+public final class SeriesState {
+
+    /** h of every layer, layer after layer (layers x hidden). */
+    public float[] h;
+    /** c of every layer, layer after layer (layers x hidden). */
+    public float[] c;
+    /** Readings accepted so far. */
+    public long count;
+    /** Running mean of each input (Welford). */
+    public double[] mean;
+    /** Running sum of squared deviations of each input (Welford). */
+    public double[] m2;
+    public double lastValue;
+    public long lastTs;
+    /** The forecast made after the last reading, in original units; null before the first one. */
+    public float[] lastForecast;
+    /** Ring buffer of the last {@code windowCapacity} normalised input vectors. */
+    public float[] window;
+    /** Slot the next input vector goes to. */
+    public int windowNext;
+    /** Input vectors held (up to capacity). */
+    public int windowFill;
+
+    public SeriesState() {}
+
+    public static SeriesState create(int stateSize, int inputs, int windowCapacity) {
+        SeriesState s = new SeriesState();
+        s.h = new float[stateSize];
+        s.c = new float[stateSize];
+        s.mean = new double[inputs];
+        s.m2 = new double[inputs];
+        s.window = new float[windowCapacity * inputs];
+        return s;
+    }
+
+    public boolean hasLast() {
+        return count > 0;
+    }
+
+    public int inputs() {
+        return mean.length;
+    }
+
+    public int windowCapacity() {
+        return mean.length == 0 ? 0 : window.length / mean.length;
+    }
+
+    /** Adds one reading's raw inputs to the normaliser. */
+    public void observe(double[] raw) {
+        count++;
+        for (int i = 0; i < mean.length; i++) {
+            double delta = raw[i] - mean[i];
+            mean[i] += delta / count;
+            m2[i] += delta * (raw[i] - mean[i]);
+        }
+    }
+
+    /** Standard deviation used to scale input {@code i}; 1 while there is no spread to speak of. */
+    public double scale(int i) {
+        if (count < 2) {
+            return 1.0;
+        }
+        double std = Math.sqrt(m2[i] / count);
+        return std > 1e-6 * Math.max(1.0, Math.abs(mean[i])) ? std : 1.0;
+    }
+
+    public float normalise(int i, double raw) {
+        return (float) ((raw - mean[i]) / scale(i));
+    }
+
+    /** Back from the normalised scale of the value (input 0) to the series' own units. */
+    public float denormaliseValue(float z) {
+        return (float) (z * scale(0) + mean[0]);
+    }
+
+    /** Appends one normalised input vector to the ring buffer. */
+    public void pushWindow(float[] normalised) {
+        int capacity = windowCapacity();
+        if (capacity == 0) {
+            return;
+        }
+        System.arraycopy(normalised, 0, window, windowNext * normalised.length, normalised.length);
+        windowNext = (windowNext + 1) % capacity;
+        windowFill = Math.min(windowFill + 1, capacity);
+    }
+
+    /** The {@code age}-th most recent normalised input vector (0 = newest) copied into {@code out}. */
+    public void windowEntry(int age, float[] out) {
+        int capacity = windowCapacity();
+        if (age < 0 || age >= windowFill) {
+            throw new IndexOutOfBoundsException("window holds " + windowFill + " entries, asked for age " + age);
+        }
+        int slot = Math.floorMod(windowNext - 1 - age, capacity);
+        System.arraycopy(window, slot * out.length, out, 0, out.length);
+    }
+}
