@@ -1,0 +1,107 @@
+package io.onlinelstm.io;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Builders of the job's Kafka source and exactly-once sinks. */
+public final class KafkaIo {
+
+    private KafkaIo() {}
+
+    /** The readings source: raw records, offsets committed on checkpoints, read_committed. */
+    public static KafkaSource<RawReading> readingsSource(
+            String bootstrapServers, String topic, String groupId, String startingOffsets, Properties extra) {
+        OffsetsInitializer start = switch (startingOffsets) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+        return KafkaSource.<RawReading>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(start)
+                .setDeserializer(new RawReadingDeserializer())
+                .setProperties(extra)
+                // Only see what upstream producers committed, if they write transactionally.
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    /** Forecasts as JSON, keyed by series key, in Kafka transactions committed with each checkpoint. */
+    public static KafkaSink<Forecast> forecastSink(
+            String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
+            Properties extra) {
+        return exactlyOnceSink(bootstrapServers, topic, transactionalIdPrefix + "-forecasts", transactionTimeout, extra,
+                f -> f.key);
+    }
+
+    /** Dead letters as JSON, keyed by source topic, exactly once like the forecasts. */
+    public static KafkaSink<DeadLetter> deadLetterSink(
+            String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
+            Properties extra) {
+        return exactlyOnceSink(bootstrapServers, topic, transactionalIdPrefix + "-dead-letters", transactionTimeout,
+                extra, d -> d.topic);
+    }
+
+    private static <T> KafkaSink<T> exactlyOnceSink(
+            String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
+            Properties extra, SerializableKey<T> key) {
+        SerializationSchema<T> keySchema = new KeySchema<>(key);
+        SerializationSchema<T> valueSchema = new JsonSchema<>();
+        Properties producer = new Properties();
+        producer.putAll(extra);
+        producer.setProperty("transaction.timeout.ms", String.valueOf(transactionTimeout.toMillis()));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema(keySchema)
+                        .setValueSerializationSchema(valueSchema)
+                        .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .build();
+    }
+
+    /** Record key as UTF-8 bytes. A class, not a lambda: Flink's type extraction cannot see through lambdas. */
+    static final class KeySchema<T> implements SerializationSchema<T> {
+        private static final long serialVersionUID = 1L;
+        private final SerializableKey<T> key;
+
+        KeySchema(SerializableKey<T> key) {
+            this.key = key;
+        }
+
+        @Override
+        public byte[] serialize(T record) {
+            String k = key.apply(record);
+            return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Record value as JSON. */
+    static final class JsonSchema<T> implements SerializationSchema<T> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] serialize(T record) {
+            return JsonCodec.toBytes(record);
+        }
+    }
+
+    /** A serializable key extractor. */
+    @FunctionalInterface
+    interface SerializableKey<T> extends Function<T, String>, java.io.Serializable {}
+}

@@ -1,0 +1,89 @@
+package io.onlinelstm.job;
+
+import io.onlinelstm.io.KafkaIo;
+import io.onlinelstm.io.RawReading;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The forecasting job: Kafka readings in, forecasts and dead letters out, exactly once. The same
+ * class runs under {@code bin/online-lstm run} (local Flink) and {@code flink run} (a cluster).
+ */
+public final class ForecastJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastJob.class);
+
+    private ForecastJob() {}
+
+    /** Applies the job's checkpointing, state backend, serializer and parallelism settings. */
+    public static void configureEnvironment(StreamExecutionEnvironment env, JobConfig config) {
+        Configuration conf = new Configuration();
+        // Every type in this job has a real serializer; a Kryo fallback would be a bug, so fail instead.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        String backend = config.get(JobOptions.STATE_BACKEND);
+        if (!backend.isBlank()) {
+            conf.set(StateBackendOptions.STATE_BACKEND, backend);
+            if (backend.equalsIgnoreCase("rocksdb")) {
+                conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            }
+        }
+        String storage = config.get(JobOptions.CHECKPOINT_STORAGE);
+        if (!storage.isBlank()) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, storage);
+        }
+        env.configure(conf);
+        env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        int parallelism = config.get(JobOptions.PARALLELISM);
+        if (parallelism > 0) {
+            env.setParallelism(parallelism);
+        }
+    }
+
+    /** Wires Kafka source, pipeline and Kafka sinks onto {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        String servers = config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
+        DataStream<RawReading> raw = env.fromSource(
+                        KafkaIo.readingsSource(servers, config.get(JobOptions.TOPIC_READINGS),
+                                config.get(JobOptions.KAFKA_GROUP_ID), config.startingOffsets(), config.kafkaProperties()),
+                        WatermarkStrategy.noWatermarks(), "kafka readings")
+                .uid("kafka-readings");
+        ForecastPipeline.Outputs out = ForecastPipeline.build(raw, config.forecaster(),
+                config.get(JobOptions.INPUT_MAX_RECORD_BYTES));
+        String prefix = config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX);
+        out.forecasts()
+                .sinkTo(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS), prefix,
+                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
+                .name("kafka forecasts").uid("kafka-forecasts");
+        out.deadLetters()
+                .sinkTo(KafkaIo.deadLetterSink(servers, config.get(JobOptions.TOPIC_DEAD_LETTERS), prefix,
+                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
+                .name("kafka dead letters").uid("kafka-dead-letters");
+    }
+
+    /** Configures, builds and submits the job; returns without waiting for it to end. */
+    public static JobClient start(StreamExecutionEnvironment env, JobConfig config) throws Exception {
+        LOG.info("Starting {} with {}", config.get(JobOptions.JOB_NAME), config.describeForLog());
+        configureEnvironment(env, config);
+        build(env, config);
+        return env.executeAsync(config.get(JobOptions.JOB_NAME));
+    }
+
+    /** Configures, builds and runs the job until it ends (for flink run and bin/online-lstm run). */
+    public static JobExecutionResult run(StreamExecutionEnvironment env, JobConfig config) throws Exception {
+        LOG.info("Starting {} with {}", config.get(JobOptions.JOB_NAME), config.describeForLog());
+        configureEnvironment(env, config);
+        build(env, config);
+        return env.execute(config.get(JobOptions.JOB_NAME));
+    }
+}

@@ -1,0 +1,186 @@
+package io.onlinelstm.job;
+
+import io.onlinelstm.model.ComputeDevice;
+import io.onlinelstm.model.LstmConfig;
+import io.onlinelstm.operator.ForecasterSettings;
+import io.onlinelstm.operator.OutOfOrderPolicy;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.TextElement;
+
+/**
+ * Typed, validated view of the {@link JobOptions} for one run, read from {@code --name value}
+ * arguments (or a Flink {@link Configuration}). Unknown names are refused with the list of valid
+ * ones, so a typo never silently falls back to a default.
+ */
+public final class JobConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, String> values;
+    private transient Configuration configuration;
+
+    private JobConfig(Map<String, String> values) {
+        this.values = new LinkedHashMap<>(values);
+        // Resolve every option now, so a bad value fails at submission with its name.
+        for (ConfigOption<?> option : JobOptions.all()) {
+            try {
+                configuration().get(option);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid value for --" + option.key() + ": " + e.getMessage(), e);
+            }
+        }
+        model();
+        forecaster();
+        startingOffsets();
+    }
+
+    public static JobConfig defaults() {
+        return new JobConfig(Map.of());
+    }
+
+    public static JobConfig of(Map<String, String> values) {
+        Map<String, ConfigOption<?>> known = new HashMap<>();
+        JobOptions.all().forEach(o -> known.put(o.key(), o));
+        for (String name : values.keySet()) {
+            if (!known.containsKey(name)) {
+                throw new IllegalArgumentException("Unknown option --" + name + ". Valid options: "
+                        + String.join(", ", known.keySet().stream().sorted().map(k -> "--" + k).toList()));
+            }
+        }
+        return new JobConfig(values);
+    }
+
+    /** Parses {@code --name value} and {@code --name=value} pairs. */
+    public static JobConfig fromArgs(List<String> args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new IllegalArgumentException("Expected --option value, got '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new IllegalArgumentException("Option --" + name + " needs a value");
+            }
+            values.put(name, value);
+        }
+        return of(values);
+    }
+
+    /** A copy with some options changed (for tests, the demo and benchmarks). */
+    public JobConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(values);
+        merged.putAll(overrides);
+        return of(merged);
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return configuration().get(option);
+    }
+
+    private Configuration configuration() {
+        if (configuration == null) {
+            configuration = Configuration.fromMap(values);
+        }
+        return configuration;
+    }
+
+    public LstmConfig model() {
+        return LstmConfig.builder()
+                .features(get(JobOptions.MODEL_FEATURES))
+                .hiddenSize(get(JobOptions.MODEL_HIDDEN_SIZE))
+                .layers(get(JobOptions.MODEL_LAYERS))
+                .horizon(get(JobOptions.MODEL_HORIZON))
+                .dropout(get(JobOptions.MODEL_DROPOUT))
+                .seed(get(JobOptions.MODEL_SEED))
+                .build();
+    }
+
+    public ForecasterSettings forecaster() {
+        return new ForecasterSettings(
+                model(),
+                ComputeDevice.parse(get(JobOptions.MODEL_DEVICE)),
+                get(JobOptions.BUNDLE_SIZE),
+                get(JobOptions.BUNDLE_MAX_WAIT),
+                get(JobOptions.WINDOW),
+                OutOfOrderPolicy.parse(get(JobOptions.OUT_OF_ORDER)),
+                get(JobOptions.STATE_TTL));
+    }
+
+    /** One of committed-or-earliest, earliest, latest. */
+    public String startingOffsets() {
+        String s = get(JobOptions.KAFKA_STARTING_OFFSETS).trim().toLowerCase(Locale.ROOT);
+        if (!List.of("committed-or-earliest", "earliest", "latest").contains(s)) {
+            throw new IllegalArgumentException(
+                    "Invalid value for --kafka.starting-offsets: '" + s + "'; use committed-or-earliest, earliest or latest");
+        }
+        return s;
+    }
+
+    /** Extra Kafka client properties. */
+    public Properties kafkaProperties() {
+        Properties p = new Properties();
+        p.putAll(get(JobOptions.KAFKA_PROPERTIES));
+        return p;
+    }
+
+    /** The options as given, with Kafka client properties masked: safe to log. */
+    public Map<String, String> describeForLog() {
+        Map<String, String> shown = new LinkedHashMap<>(values);
+        if (shown.containsKey(JobOptions.KAFKA_PROPERTIES.key())) {
+            shown.put(JobOptions.KAFKA_PROPERTIES.key(), "<" + get(JobOptions.KAFKA_PROPERTIES).size() + " properties, values hidden>");
+        }
+        return shown;
+    }
+
+    /** The options table printed by --help. */
+    public static String helpText() {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigOption<?> o : JobOptions.all()) {
+            Object def = o.hasDefaultValue() ? o.defaultValue() : "";
+            if (def instanceof java.time.Duration d) {
+                def = org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
+            }
+            sb.append(String.format("  --%-32s %s%n", o.key() + " <" + typeName(o) + ">", describe(o)));
+            sb.append(String.format("  %-34s (default: %s)%n", "", def));
+        }
+        return sb.toString();
+    }
+
+    private static String typeName(ConfigOption<?> o) {
+        Object def = o.defaultValue();
+        if (def instanceof java.time.Duration) {
+            return "duration";
+        }
+        if (def instanceof Map) {
+            return "k:v,...";
+        }
+        return def == null ? "value" : def.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
+
+    private static String describe(ConfigOption<?> o) {
+        List<String> parts = new ArrayList<>();
+        o.description().getBlocks().forEach(b -> {
+            if (b instanceof TextElement t) {
+                parts.add(t.getFormat());
+            }
+        });
+        return String.join(" ", parts);
+    }
+}

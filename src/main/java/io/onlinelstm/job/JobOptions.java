@@ -1,0 +1,148 @@
+package io.onlinelstm.job;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.onlinelstm.model.LstmConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Every option of the forecasting job, with its name, type, default and description: the one
+ * place configuration is defined. Given on the command line as {@code --name value}.
+ */
+public final class JobOptions {
+
+    private JobOptions() {}
+
+    // ---- Kafka ------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS = key("kafka.bootstrap-servers")
+            .stringType().defaultValue("localhost:9092")
+            .withDescription("Kafka brokers, host:port[,host:port...].");
+
+    public static final ConfigOption<String> TOPIC_READINGS = key("kafka.topic.readings")
+            .stringType().defaultValue("readings")
+            .withDescription("Input topic of JSON readings {\"key\",\"ts\",\"value\"[,\"features\"]}.");
+
+    public static final ConfigOption<String> TOPIC_FORECASTS = key("kafka.topic.forecasts")
+            .stringType().defaultValue("forecasts")
+            .withDescription("Output topic of forecasts (JSON, keyed by series key), written exactly once.");
+
+    public static final ConfigOption<String> TOPIC_DEAD_LETTERS = key("kafka.topic.dead-letters")
+            .stringType().defaultValue("readings-dlq")
+            .withDescription("Output topic of refused readings: payload, reason, source topic/partition/offset.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID = key("kafka.group-id")
+            .stringType().defaultValue("online-lstm")
+            .withDescription("Consumer group of the input (offsets are committed on checkpoints).");
+
+    public static final ConfigOption<String> KAFKA_STARTING_OFFSETS = key("kafka.starting-offsets")
+            .stringType().defaultValue("committed-or-earliest")
+            .withDescription("Where a job without a checkpoint starts reading: committed-or-earliest, earliest or latest.");
+
+    public static final ConfigOption<String> KAFKA_TRANSACTIONAL_ID_PREFIX = key("kafka.transactional-id-prefix")
+            .stringType().defaultValue("online-lstm")
+            .withDescription("Prefix of the sinks' transactional ids; unique per job on a Kafka cluster.");
+
+    public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT = key("kafka.transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("Sink transaction timeout. Must not exceed the brokers' transaction.max.timeout.ms"
+                    + " (15 min by default) and must exceed the checkpoint interval plus recovery time.");
+
+    public static final ConfigOption<Map<String, String>> KAFKA_PROPERTIES = key("kafka.properties")
+            .mapType().defaultValue(Map.of())
+            .withDescription("Extra Kafka client properties for source and sinks, as k1:v1,k2:v2"
+                    + " (for example security.protocol:SASL_SSL). Values are never logged.");
+
+    // ---- input -------------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> INPUT_MAX_RECORD_BYTES = key("input.max-record-bytes")
+            .intType().defaultValue(64 * 1024)
+            .withDescription("Larger input records go to the dead-letter topic as too_large.");
+
+    // ---- model -------------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> MODEL_FEATURES = key("model.features")
+            .intType().defaultValue(LstmConfig.DEFAULT_FEATURES)
+            .withDescription("Model inputs per event: value plus (features - 1) extra numbers in the record's features array.");
+
+    public static final ConfigOption<Integer> MODEL_HIDDEN_SIZE = key("model.hidden-size")
+            .intType().defaultValue(LstmConfig.DEFAULT_HIDDEN_SIZE)
+            .withDescription("Units per LSTM layer.");
+
+    public static final ConfigOption<Integer> MODEL_LAYERS = key("model.layers")
+            .intType().defaultValue(LstmConfig.DEFAULT_LAYERS)
+            .withDescription("Stacked LSTM layers.");
+
+    public static final ConfigOption<Integer> MODEL_HORIZON = key("model.horizon")
+            .intType().defaultValue(LstmConfig.DEFAULT_HORIZON)
+            .withDescription("Future values per forecast.");
+
+    public static final ConfigOption<Float> MODEL_DROPOUT = key("model.dropout")
+            .floatType().defaultValue(LstmConfig.DEFAULT_DROPOUT)
+            .withDescription("Dropout between LSTM layers while training.");
+
+    public static final ConfigOption<Long> MODEL_SEED = key("model.seed")
+            .longType().defaultValue(LstmConfig.DEFAULT_SEED)
+            .withDescription("Seed of the initial weights.");
+
+    public static final ConfigOption<String> MODEL_DEVICE = key("model.device")
+            .stringType().defaultValue("auto")
+            .withDescription("auto (first GPU if DJL sees one, else CPU), cpu, or gpu:N.");
+
+    // ---- forecaster ----------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> BUNDLE_SIZE = key("forecaster.bundle-size")
+            .intType().defaultValue(256)
+            .withDescription("Readings stepped together in one batched LSTM call.");
+
+    public static final ConfigOption<Duration> BUNDLE_MAX_WAIT = key("forecaster.bundle-max-wait")
+            .durationType().defaultValue(Duration.ofMillis(10))
+            .withDescription("Longest a reading waits for its bundle to fill (processing time).");
+
+    public static final ConfigOption<Integer> WINDOW = key("forecaster.window")
+            .intType().defaultValue(32)
+            .withDescription("Length of the recent-history window kept per series for training.");
+
+    public static final ConfigOption<String> OUT_OF_ORDER = key("forecaster.out-of-order")
+            .stringType().defaultValue("dead-letter")
+            .withDescription("A reading whose ts is not after its series' last: dead-letter (refuse, state unchanged) or accept.");
+
+    public static final ConfigOption<Duration> STATE_TTL = key("forecaster.state-ttl")
+            .durationType().defaultValue(Duration.ofDays(7))
+            .withDescription("A series silent this long loses its state and starts afresh; 0 keeps state forever.");
+
+    // ---- job ---------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> JOB_NAME = key("job.name")
+            .stringType().defaultValue("online-lstm-forecast")
+            .withDescription("Flink job name.");
+
+    public static final ConfigOption<Integer> PARALLELISM = key("job.parallelism")
+            .intType().defaultValue(-1)
+            .withDescription("Parallelism of the job; -1 takes Flink's default (parallelism.default).");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Exactly-once checkpoint interval; forecasts become visible to read_committed consumers at each checkpoint.");
+
+    public static final ConfigOption<String> CHECKPOINT_STORAGE = key("checkpoint.storage")
+            .stringType().defaultValue("")
+            .withDescription("Checkpoint folder URI (file://, s3://, hdfs://); empty takes Flink's execution.checkpointing.dir.");
+
+    public static final ConfigOption<String> STATE_BACKEND = key("state.backend")
+            .stringType().defaultValue("")
+            .withDescription("hashmap (state on the heap) or rocksdb (many series, incremental checkpoints); empty takes Flink's state.backend.type.");
+
+    /** All options, in the order --help lists them. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(KAFKA_BOOTSTRAP_SERVERS, TOPIC_READINGS, TOPIC_FORECASTS, TOPIC_DEAD_LETTERS, KAFKA_GROUP_ID,
+                KAFKA_STARTING_OFFSETS, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_PROPERTIES,
+                INPUT_MAX_RECORD_BYTES,
+                MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
+                BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, STATE_TTL,
+                JOB_NAME, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_STORAGE, STATE_BACKEND);
+    }
+}

@@ -1,0 +1,62 @@
+package io.onlinelstm.job;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Plain Kafka producer and read_committed consumer for tests. */
+final class KafkaTestClients {
+
+    private KafkaTestClients() {}
+
+    static KafkaProducer<byte[], byte[]> producer(String servers) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", servers);
+        p.setProperty("acks", "all");
+        p.setProperty("linger.ms", "5");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value) {
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(), value.getBytes()));
+    }
+
+    /**
+     * Reads {@code topic} from the beginning as a read_committed consumer until {@code done} holds
+     * for what was read or {@code timeout} passes, then keeps reading for {@code settle} more to
+     * catch anything extra (duplicates).
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            String servers, String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+            Duration timeout, Duration settle) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", servers);
+        p.setProperty("isolation.level", "read_committed");
+        p.setProperty("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long settleUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settleUntil)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                if (settleUntil == Long.MAX_VALUE && done.test(records)) {
+                    settleUntil = System.nanoTime() + settle.toNanos();
+                }
+            }
+        }
+        return records;
+    }
+}
