@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Online LSTM forecasting and incremental training on live streams (Apache Flink + DJL).",
-        subcommands = {VersionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, VersionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -23,6 +23,10 @@ public final class Main implements Runnable {
     /** The configured command line, shared by main and tests. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // The run command's help lists the job options from their one definition (JobOptions).
+        CommandLine run = cl.getSubcommands().get("run");
+        run.getCommandSpec().usageMessage().width(200);
+        run.getCommandSpec().usageMessage().footer("%nJob options (--name value):%n" + RunCommand.footer().replace("%", "%%"));
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
             return 2;

@@ -25,6 +25,23 @@ public final class ForecastJob {
 
     private ForecastJob() {}
 
+    /**
+     * Entry point for {@code flink run flink-online-lstm.jar --option value ...} and the
+     * Kubernetes operator: never calls System.exit, so it is safe in application mode.
+     */
+    public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(usage());
+            return;
+        }
+        run(StreamExecutionEnvironment.getExecutionEnvironment(), JobConfig.fromArgs(java.util.List.of(args)));
+    }
+
+    /** The --help text: every option with its default and description. */
+    public static String usage() {
+        return "Options of the forecasting job (--name value):\n" + JobConfig.helpText();
+    }
+
     /** Applies the job's checkpointing, state backend, serializer and parallelism settings. */
     public static void configureEnvironment(StreamExecutionEnvironment env, JobConfig config) {
         Configuration conf = new Configuration();

@@ -157,8 +157,8 @@ public final class JobConfig implements Serializable {
             if (def instanceof java.time.Duration d) {
                 def = org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
             }
-            sb.append(String.format("  --%-32s %s%n", o.key() + " <" + typeName(o) + ">", describe(o)));
-            sb.append(String.format("  %-34s (default: %s)%n", "", def));
+            sb.append(String.format("  --%s <%s>  (default: %s)%n", o.key(), typeName(o), def));
+            sb.append(String.format("      %s%n", describe(o)));
         }
         return sb.toString();
     }

@@ -1,0 +1,36 @@
+package io.onlinelstm.cli;
+
+import io.onlinelstm.job.ForecastJob;
+import io.onlinelstm.job.JobConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/** Runs the forecasting job on a local Flink (the same job flink run starts on a cluster). */
+@Command(name = "run",
+        description = "Run the forecasting job against a Kafka cluster on a local Flink (flink run of the jar starts"
+                + " the same job on a cluster).")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Unmatched
+    List<String> jobArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config = JobConfig.fromArgs(jobArgs);
+        ForecastJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        return 0;
+    }
+
+    /** The footer lists the job options from their one definition. */
+    static String footer() {
+        return JobConfig.helpText();
+    }
+}

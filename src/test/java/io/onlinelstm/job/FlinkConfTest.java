@@ -1,0 +1,71 @@
+package io.onlinelstm.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.junit.jupiter.api.Test;
+
+/** flink-conf/config.yaml parses with Flink's own loader and every key in it is a real Flink 2.2 option. */
+class FlinkConfTest {
+
+    private static final List<Class<?>> OPTION_CLASSES = List.of(
+            org.apache.flink.configuration.CoreOptions.class,
+            org.apache.flink.configuration.CheckpointingOptions.class,
+            org.apache.flink.configuration.StateBackendOptions.class,
+            org.apache.flink.configuration.RestartStrategyOptions.class,
+            org.apache.flink.configuration.JobManagerOptions.class,
+            org.apache.flink.configuration.TaskManagerOptions.class,
+            org.apache.flink.configuration.RestOptions.class,
+            org.apache.flink.configuration.PipelineOptions.class,
+            org.apache.flink.configuration.ExternalResourceOptions.class);
+
+    @Test
+    void configYamlHoldsOnlyRealFlinkOptions() throws Exception {
+        Configuration conf = GlobalConfiguration.loadConfiguration(Path.of("flink-conf").toAbsolutePath().toString());
+        Set<String> known = knownKeys();
+        for (String key : conf.keySet()) {
+            assertTrue(known.contains(key), "flink-conf/config.yaml sets '" + key + "', which Flink 2.2 does not define");
+        }
+        assertTrue(conf.keySet().size() > 15, "config.yaml looks empty: " + conf.keySet());
+    }
+
+    @Test
+    void configYamlSetsExactlyOnceCheckpointsAndParentFirstDjl() {
+        Configuration conf = GlobalConfiguration.loadConfiguration(Path.of("flink-conf").toAbsolutePath().toString());
+        assertEquals(Duration.ofSeconds(10), conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL));
+        assertEquals(CheckpointingMode.EXACTLY_ONCE, conf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE));
+        assertEquals("hashmap", conf.get(StateBackendOptions.STATE_BACKEND));
+        assertTrue(conf.get(CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL).contains("ai.djl."));
+        assertEquals(2, conf.get(TaskManagerOptions.NUM_TASK_SLOTS));
+        assertTrue(conf.get(CoreOptions.FLINK_TM_JVM_OPTIONS).contains("-Dai.djl.offline=true"));
+    }
+
+    private static Set<String> knownKeys() throws IllegalAccessException {
+        Set<String> keys = new HashSet<>();
+        for (Class<?> c : OPTION_CLASSES) {
+            for (Field f : c.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
+                    ConfigOption<?> option = (ConfigOption<?>) f.get(null);
+                    keys.add(option.key());
+                    option.fallbackKeys().forEach(k -> keys.add(k.getKey()));
+                }
+            }
+        }
+        return keys;
+    }
+}
