@@ -1,0 +1,99 @@
+package io.onlinelstm.demo;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes {@link SyntheticSeries} readings as JSON to the input topic at a steady rate, one reading
+ * per series per tick, with a small share of deliberately bad records to show the dead-letter path.
+ */
+final class DemoGenerator implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoGenerator.class);
+    private static final long START_TS = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
+
+    private final String servers;
+    private final String topic;
+    private final int series;
+    private final double eventsPerSecond;
+    private final double badRate;
+    private final SyntheticSeries values = new SyntheticSeries(7);
+    private final Random random = new Random(11);
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong badSent = new AtomicLong();
+    private volatile boolean running = true;
+
+    DemoGenerator(String servers, String topic, int series, double eventsPerSecond, double badRate) {
+        this.servers = servers;
+        this.topic = topic;
+        this.series = series;
+        this.eventsPerSecond = eventsPerSecond;
+        this.badRate = badRate;
+    }
+
+    long sent() {
+        return sent.get();
+    }
+
+    long badSent() {
+        return badSent.get();
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", servers);
+        p.setProperty("linger.ms", "5");
+        p.setProperty("acks", "1");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long start = System.nanoTime();
+            long tick = 0;
+            while (running) {
+                long ts = START_TS + tick * 60_000L;
+                for (int s = 0; s < series && running; s++) {
+                    String key = SyntheticSeries.key(s);
+                    String json = random.nextDouble() < badRate ? badRecord(key, ts)
+                            : "{\"key\":\"" + key + "\",\"ts\":" + ts + ",\"value\":" + (float) values.value(s, tick) + "}";
+                    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                            json.getBytes(StandardCharsets.UTF_8)));
+                    long n = sent.incrementAndGet();
+                    // Pace to the target rate.
+                    long due = start + (long) (n * 1e9 / eventsPerSecond);
+                    long wait = due - System.nanoTime();
+                    if (wait > 2_000_000) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
+                }
+                tick++;
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.error("Demo generator stopped: {}", e.toString(), e);
+            }
+        }
+    }
+
+    private String badRecord(String key, long ts) {
+        badSent.incrementAndGet();
+        return switch (random.nextInt(4)) {
+            case 0 -> "{\"key\":\"" + key + "\",\"ts\":" + ts + ",\"value\":";
+            case 1 -> "{\"key\":\"" + key + "\",\"ts\":" + ts + ",\"value\":\"n/a\"}";
+            case 2 -> "{\"ts\":" + ts + ",\"value\":1.0}";
+            default -> "{\"key\":\"" + key + "\",\"ts\":\"tomorrow\",\"value\":1.0}";
+        };
+    }
+}

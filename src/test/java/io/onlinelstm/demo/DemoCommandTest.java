@@ -1,0 +1,55 @@
+package io.onlinelstm.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.onlinelstm.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command, for 20 seconds: exits 0, writes forecasts, leaves no folder behind. */
+class DemoCommandTest {
+
+    @Test
+    void demoRunsTwentySecondsAndExitsCleanlyWithForecastsWritten() {
+        Set<String> tmpBefore = demoFolders();
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            code = Main.commandLine().execute("demo", "--duration", "20s", "--series", "300", "--rate", "2000",
+                    "--bad-rate", "0.01", "--status-every", "5s", "--job-option", "model.hidden-size=32");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        assertTrue(out.contains("Flink Web UI: http://127.0.0.1:"), out);
+        assertTrue(out.lines().filter(l -> l.contains("forecasts/s") && l.contains("p99 latency")).count() >= 3,
+                "expected a status line every 5 s:\n" + out);
+        Matcher m = Pattern.compile("Demo finished: ([\\d,]+) readings sent \\(([\\d,]+) bad\\), ([\\d,]+) forecasts and ([\\d,]+) dead letters")
+                .matcher(out);
+        assertTrue(m.find(), out);
+        long forecasts = Long.parseLong(m.group(3).replace(",", ""));
+        long deadLetters = Long.parseLong(m.group(4).replace(",", ""));
+        assertTrue(forecasts > 1_000, "forecasts written: " + forecasts);
+        assertTrue(deadLetters > 0, "bad records should reach the dead-letter topic");
+        assertEquals(tmpBefore, demoFolders(), "the demo left temporary folders behind");
+    }
+
+    private static Set<String> demoFolders() {
+        String[] names = new File(System.getProperty("java.io.tmpdir")).list();
+        return Arrays.stream(names == null ? new String[0] : names)
+                .filter(n -> n.startsWith("online-lstm-demo-") || n.startsWith("online-lstm-kafka-"))
+                .collect(Collectors.toSet());
+    }
+}
