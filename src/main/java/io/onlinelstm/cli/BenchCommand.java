@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** Benchmarks; each prints one JSON line per measurement on standard output. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark; results are JSON lines on standard output.",
-        subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class})
+        subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class})
 final class BenchCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,6 +95,62 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             new StepBenchmark(model.config(), model.computeDevice()).memory(batch, steps, reportEvery, BenchCommand::print);
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = "Generator -> keyBy -> forecaster -> discarding sink on a local Flink: events/s and latency by"
+                    + " bundle size, the same with a no-op step, then latency at half the bundle-256 rate.")
+    static final class Pipeline implements Callable<Integer> {
+
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--keys", defaultValue = "10000", description = "Distinct series (default: ${DEFAULT-VALUE}).")
+        int keys;
+
+        @Option(names = "--bundles", split = ",", defaultValue = "1,64,256,1024",
+                description = "Bundle sizes (default: ${DEFAULT-VALUE}).")
+        List<Integer> bundles;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--events-per-run", defaultValue = "2000000",
+                description = "Events per run with a batched step; bundle 1 runs a fiftieth of it, the no-op step"
+                        + " ten times it (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--half-load-seconds", defaultValue = "20",
+                description = "Length of the half-load latency run (default: ${DEFAULT-VALUE}).")
+        int halfLoadSeconds;
+
+        @Option(names = "--latency-rate", defaultValue = "0",
+                description = "Rate of the latency run; 0 takes half the measured bundle-256 rate (default: ${DEFAULT-VALUE}).")
+        double latencyRate;
+
+        @Override
+        public Integer call() throws Exception {
+            io.onlinelstm.bench.PipelineBenchmark bench =
+                    new io.onlinelstm.bench.PipelineBenchmark(model.config(), keys, parallelism);
+            java.time.Duration wait = java.time.Duration.ofMillis(10);
+            double rate256 = Double.NaN;
+            for (int bundle : bundles) {
+                long n = bundle == 1 ? Math.max(keys, events / 50) : events;
+                Map<String, Object> r = bench.run(bundle, wait, false, n, 0);
+                print(r);
+                if (bundle == 256) {
+                    rate256 = ((Number) r.get("events_per_s")).doubleValue();
+                }
+            }
+            if (latencyRate <= 0) {
+                print(bench.run(256, wait, true, events * 10, 0));
+            }
+            if (latencyRate > 0 || !Double.isNaN(rate256)) {
+                double half = latencyRate > 0 ? latencyRate : rate256 / 2;
+                print(bench.run(256, wait, false, (long) (half * halfLoadSeconds), half));
+            }
             return 0;
         }
     }

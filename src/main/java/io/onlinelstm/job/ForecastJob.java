@@ -61,6 +61,7 @@ public final class ForecastJob {
         }
         env.configure(conf);
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
         int parallelism = config.get(JobOptions.PARALLELISM);
         if (parallelism > 0) {
             env.setParallelism(parallelism);

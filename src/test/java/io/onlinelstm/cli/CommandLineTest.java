@@ -14,7 +14,8 @@ class CommandLineTest {
     @Test
     void everySubcommandHasHelp() {
         for (List<String> command : List.<List<String>>of(List.of(), List.of("version"), List.of("bench"),
-                List.of("bench", "step"), List.of("bench", "memory"))) {
+                List.of("bench", "step"), List.of("bench", "memory"), List.of("bench", "pipeline"), List.of("demo"),
+                List.of("run"))) {
             CommandLine cl = Main.commandLine();
             StringWriter out = new StringWriter();
             cl.setOut(new PrintWriter(out));
@@ -68,5 +69,27 @@ class CommandLineTest {
         assertEquals(4, json.readTree(lines[1]).get("batch").asInt());
         assertTrue(json.readTree(lines[1]).get("events_per_s").asLong() > 0);
         assertEquals("train", json.readTree(lines[2]).get("bench").asText());
+    }
+
+    @Test
+    void runHelpListsEveryJobOptionWithItsDefault() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("run", "--help"));
+        for (org.apache.flink.configuration.ConfigOption<?> option : io.onlinelstm.job.JobOptions.all()) {
+            assertTrue(out.toString().contains("--" + option.key() + " <"), "run --help lacks --" + option.key());
+        }
+        assertTrue(out.toString().contains("(default: 256)"), out.toString());
+    }
+
+    @Test
+    void runRefusesAnUnknownOptionListingTheValidOnes() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("run", "--kafka.bootstrap-server", "x:9092"));
+        assertTrue(err.toString().contains("Unknown option --kafka.bootstrap-server. Valid options: "), err.toString());
+        assertTrue(err.toString().contains("--kafka.bootstrap-servers"), err.toString());
     }
 }

@@ -32,6 +32,7 @@ class FlinkConfTest {
             org.apache.flink.configuration.TaskManagerOptions.class,
             org.apache.flink.configuration.RestOptions.class,
             org.apache.flink.configuration.PipelineOptions.class,
+            org.apache.flink.configuration.ExecutionOptions.class,
             org.apache.flink.configuration.ExternalResourceOptions.class);
 
     @Test

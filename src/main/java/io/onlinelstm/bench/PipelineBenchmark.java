@@ -1,0 +1,141 @@
+package io.onlinelstm.bench;
+
+import io.onlinelstm.demo.SyntheticSeries;
+import io.onlinelstm.io.Forecast;
+import io.onlinelstm.io.Reading;
+import io.onlinelstm.job.JobOptions;
+import io.onlinelstm.model.ComputeDevice;
+import io.onlinelstm.model.LstmConfig;
+import io.onlinelstm.model.LstmModel;
+import io.onlinelstm.model.StepBatch;
+import io.onlinelstm.operator.BundlingForecastOperator;
+import io.onlinelstm.operator.ForecasterSettings;
+import io.onlinelstm.operator.OutOfOrderPolicy;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Generator source, keyBy, the bundling forecaster, a discarding sink that records latency: the
+ * job without Kafka, to measure what the forecaster itself sustains on this machine.
+ */
+public final class PipelineBenchmark {
+
+    private final LstmConfig model;
+    private final int keys;
+    private final int parallelism;
+
+    public PipelineBenchmark(LstmConfig model, int keys, int parallelism) {
+        this.model = model;
+        this.keys = keys;
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * One run as fast as the pipeline goes ({@code rate <= 0}) or at a fixed total rate.
+     *
+     * @param noOpStep replace the LSTM step with nothing, to measure everything around it
+     */
+    public Map<String, Object> run(int bundleSize, Duration maxWait, boolean noOpStep, long events, double rate)
+            throws Exception {
+        String id = UUID.randomUUID().toString();
+        LatencyRecorder sink = new LatencyRecorder(id, events / 10);
+        try {
+            Configuration conf = new Configuration();
+            conf.set(PipelineOptions.GENERIC_TYPES, false);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+            // The job's own default (see job.buffer-timeout), not Flink's 100 ms.
+            env.setBufferTimeout(JobOptions.BUFFER_TIMEOUT.defaultValue().toMillis());
+            ForecasterSettings settings = new ForecasterSettings(model, ComputeDevice.CPU, bundleSize, maxWait, 32,
+                    OutOfOrderPolicy.ACCEPT, Duration.ZERO);
+            DataGeneratorSource<Reading> source = new DataGeneratorSource<>(new Readings(keys, rate), events,
+                    TypeInformation.of(Reading.class));
+            BundlingForecastOperator operator = noOpStep ? new NoOpStepOperator(settings) : new BundlingForecastOperator(settings);
+            env.fromSource(source, WatermarkStrategy.noWatermarks(), "generator").uid("generator")
+                    .keyBy(r -> r.key, TypeInformation.of(String.class))
+                    .transform("forecaster", TypeInformation.of(Forecast.class), operator).uid("forecaster")
+                    .sinkTo(sink).name("discard").uid("discard");
+            env.execute("bench-pipeline");
+            LatencyRecorder.Stats stats = LatencyRecorder.stats(id);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("bench", "pipeline");
+            r.put("step", noOpStep ? "no-op" : "lstm");
+            r.put("bundle", bundleSize);
+            r.put("keys", keys);
+            r.put("parallelism", parallelism);
+            r.put("hidden", model.hiddenSize());
+            r.put("layers", model.layers());
+            r.put("target_rate", rate > 0 ? Math.round(rate) : "max");
+            r.put("events", events);
+            r.put("events_per_s", Math.round(stats.eventsPerSecond()));
+            r.put("p50_latency_ms", stats.percentile(0.50));
+            r.put("p99_latency_ms", stats.percentile(0.99));
+            return r;
+        } finally {
+            LatencyRecorder.forget(id);
+        }
+    }
+
+    /**
+     * Readings round-robin over the keys, stamped with their generation time, optionally paced to a
+     * total rate. Pacing here, evenly per record, rather than with Flink's rate limiter, which hands
+     * every record's permit to another thread and makes the arrival pattern bursty.
+     */
+    static final class Readings implements GeneratorFunction<Long, Reading> {
+        private static final long serialVersionUID = 1L;
+        private final int keys;
+        private final double totalRate;
+        private final SyntheticSeries series = new SyntheticSeries(5);
+        private transient double nanosPerRecord;
+        private transient long start;
+        private transient long emitted;
+
+        Readings(int keys, double totalRate) {
+            this.keys = keys;
+            this.totalRate = totalRate;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.connector.source.SourceReaderContext context) {
+            nanosPerRecord = totalRate > 0 ? 1e9 * context.currentParallelism() / totalRate : 0;
+            start = System.nanoTime();
+        }
+
+        @Override
+        public Reading map(Long index) {
+            if (nanosPerRecord > 0) {
+                long due = start + (long) (++emitted * nanosPerRecord);
+                long wait = due - System.nanoTime();
+                if (wait > 50_000) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
+            int s = (int) (index % keys);
+            long tick = index / keys;
+            return new Reading(SyntheticSeries.key(s), tick * 60_000L, series.value(s, tick), null,
+                    System.currentTimeMillis());
+        }
+    }
+
+    /** The forecaster with the model step taken out. */
+    static final class NoOpStepOperator extends BundlingForecastOperator {
+        private static final long serialVersionUID = 1L;
+
+        NoOpStepOperator(ForecasterSettings settings) {
+            super(settings);
+        }
+
+        @Override
+        protected void advance(LstmModel model, StepBatch batch) {
+            // Measure bundling, state and emission alone.
+        }
+    }
+}
