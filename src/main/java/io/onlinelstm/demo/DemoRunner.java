@@ -64,7 +64,7 @@ public final class DemoRunner {
             out.println("Starting Kafka (KRaft) ...");
             kafka = EmbeddedKafka.start();
             kafka.createTopics(4, "readings", "forecasts");
-            kafka.createTopics(1, "readings-dlq");
+            kafka.createTopics(1, "readings-dlq", "model-updates");
 
             int port = settings.webUiPort() > 0 ? settings.webUiPort() : freePort();
             Configuration flinkConf = new Configuration();
@@ -80,6 +80,8 @@ public final class DemoRunner {
             options.put(JobOptions.CHECKPOINT_INTERVAL.key(), "2 s");
             options.put(JobOptions.PARALLELISM.key(), String.valueOf(settings.parallelism()));
             options.put(JobOptions.JOB_NAME.key(), "online-lstm-demo");
+            // The demo learns from scratch every time; its models live and die with it.
+            options.put(JobOptions.MODEL_STORE.key(), tmp.resolve("models").toUri().toString());
             options.putAll(settings.jobOptions());
             JobConfig config = JobConfig.of(options);
 

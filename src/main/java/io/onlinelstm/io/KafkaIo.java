@@ -54,6 +54,55 @@ public final class KafkaIo {
                 extra, d -> d.topic);
     }
 
+    /** Model updates as JSON (weights base64), keyed by version, exactly once. */
+    public static KafkaSink<io.onlinelstm.training.ModelUpdate> modelUpdateSink(
+            String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
+            Properties extra) {
+        return exactlyOnceSink(bootstrapServers, topic, transactionalIdPrefix + "-model-updates", transactionTimeout,
+                extra, u -> String.valueOf(u.version));
+    }
+
+    /** Model updates for the forecasters: every announced version, from the beginning, read_committed. */
+    public static KafkaSource<io.onlinelstm.training.ModelUpdate> modelUpdateSource(
+            String bootstrapServers, String topic, String groupId, Properties extra) {
+        return KafkaSource.<io.onlinelstm.training.ModelUpdate>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                // Older versions than the serving one are ignored by the forecasters, so replaying is harmless.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setValueOnlyDeserializer(new JsonDeserializer<>(io.onlinelstm.training.ModelUpdate.class))
+                .setProperties(extra)
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("max.partition.fetch.bytes", String.valueOf(8 * 1024 * 1024))
+                .build();
+    }
+
+    /** JSON to a POJO. */
+    static final class JsonDeserializer<T> implements org.apache.flink.api.common.serialization.DeserializationSchema<T> {
+        private static final long serialVersionUID = 1L;
+        private final Class<T> type;
+
+        JsonDeserializer(Class<T> type) {
+            this.type = type;
+        }
+
+        @Override
+        public T deserialize(byte[] message) {
+            return JsonCodec.fromBytes(message, type);
+        }
+
+        @Override
+        public boolean isEndOfStream(T nextElement) {
+            return false;
+        }
+
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<T> getProducedType() {
+            return org.apache.flink.api.common.typeinfo.TypeInformation.of(type);
+        }
+    }
+
     private static <T> KafkaSink<T> exactlyOnceSink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
             Properties extra, SerializableKey<T> key) {

@@ -2,6 +2,8 @@ package io.onlinelstm.job;
 
 import io.onlinelstm.io.KafkaIo;
 import io.onlinelstm.io.RawReading;
+import io.onlinelstm.operator.ForecasterSettings;
+import io.onlinelstm.training.ModelUpdate;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -76,9 +78,28 @@ public final class ForecastJob {
                                 config.get(JobOptions.KAFKA_GROUP_ID), config.startingOffsets(), config.kafkaProperties()),
                         WatermarkStrategy.noWatermarks(), "kafka readings")
                 .uid("kafka-readings");
-        ForecastPipeline.Outputs out = ForecastPipeline.build(raw, config.forecaster(),
-                config.get(JobOptions.INPUT_MAX_RECORD_BYTES));
+        ForecasterSettings settings = config.forecaster().withInitialModel(config.initialModel());
         String prefix = config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX);
+        boolean async = config.trainingMode().equals("async");
+        DataStream<ModelUpdate> updates = null;
+        if (async) {
+            updates = env.fromSource(KafkaIo.modelUpdateSource(servers, config.get(JobOptions.TOPIC_MODEL_UPDATES),
+                                    config.get(JobOptions.KAFKA_GROUP_ID) + "-model-updates", config.kafkaProperties()),
+                            WatermarkStrategy.noWatermarks(), "kafka model updates")
+                    .uid("kafka-model-updates")
+                    .setParallelism(1);
+        } else if (config.trainingMode().equals("inline")) {
+            env.setParallelism(1);
+        }
+        ForecastPipeline.Outputs out = ForecastPipeline.build(raw, updates, settings,
+                config.get(JobOptions.INPUT_MAX_RECORD_BYTES));
+        if (async) {
+            ForecastPipeline.train(out.forecasts(), settings, config.get(JobOptions.MODEL_STORE))
+                    .sinkTo(KafkaIo.modelUpdateSink(servers, config.get(JobOptions.TOPIC_MODEL_UPDATES), prefix,
+                            config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
+                    .name("kafka model updates").uid("kafka-model-updates-sink")
+                    .setParallelism(1);
+        }
         out.forecasts()
                 .sinkTo(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS), prefix,
                         config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))

@@ -6,7 +6,10 @@ import io.onlinelstm.io.RawReading;
 import io.onlinelstm.io.Reading;
 import io.onlinelstm.io.ReadingParser;
 import io.onlinelstm.operator.BundlingForecastOperator;
+import io.onlinelstm.operator.ForecastOperator;
 import io.onlinelstm.operator.ForecasterSettings;
+import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.training.TrainerOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -17,19 +20,53 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class ForecastPipeline {
 
-    /** The two outputs of the pipeline. */
-    public record Outputs(DataStream<Forecast> forecasts, DataStream<DeadLetter> deadLetters) {}
+    /** The outputs of the pipeline. */
+    public record Outputs(SingleOutputStreamOperator<Forecast> forecasts, DataStream<DeadLetter> deadLetters) {}
 
     private ForecastPipeline() {}
 
+    /** Without model updates: forecasting only, or inline training. */
     public static Outputs build(DataStream<RawReading> raw, ForecasterSettings settings, int maxRecordBytes) {
+        return build(raw, null, settings, maxRecordBytes);
+    }
+
+    /**
+     * @param modelUpdates announced model versions, broadcast to every forecaster; null when the
+     *     forecasters do not take updates (forecasting only, or inline training)
+     */
+    public static Outputs build(DataStream<RawReading> raw, DataStream<ModelUpdate> modelUpdates,
+                                ForecasterSettings settings, int maxRecordBytes) {
         SingleOutputStreamOperator<Reading> parsed = raw
                 .process(new ParseReadings(new ReadingParser(settings.model().features(), maxRecordBytes)))
                 .name("parse readings").uid("parse-readings");
-        SingleOutputStreamOperator<Forecast> forecasts = forecast(parsed, settings);
+        SingleOutputStreamOperator<Forecast> forecasts = modelUpdates == null
+                ? forecast(parsed, settings)
+                : forecastWithUpdates(parsed, modelUpdates, settings);
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseReadings.DEAD_LETTERS)
                 .union(forecasts.getSideOutput(BundlingForecastOperator.DEAD_LETTERS));
         return new Outputs(forecasts, deadLetters);
+    }
+
+    /** The forecaster with a second, broadcast input of model updates. */
+    public static SingleOutputStreamOperator<Forecast> forecastWithUpdates(
+            DataStream<Reading> readings, DataStream<ModelUpdate> modelUpdates, ForecasterSettings settings) {
+        return readings
+                .keyBy(r -> r.key, TypeInformation.of(String.class))
+                .connect(modelUpdates.broadcast())
+                .transform("lstm forecaster", TypeInformation.of(Forecast.class), new ForecastOperator(settings))
+                .uid("lstm-forecaster");
+    }
+
+    /** The trainer at parallelism 1, fed by every forecaster's windows. */
+    public static SingleOutputStreamOperator<ModelUpdate> train(
+            SingleOutputStreamOperator<Forecast> forecasts, ForecasterSettings settings, String storeUri) {
+        return forecasts.getSideOutput(BundlingForecastOperator.TRAINING_WINDOWS)
+                .transform("trainer", TypeInformation.of(ModelUpdate.class),
+                        new TrainerOperator(settings.model(), settings.device(), settings.training(),
+                                settings.initialModel(), storeUri))
+                .uid("trainer")
+                .setParallelism(1)
+                .setMaxParallelism(1);
     }
 
     /** Keys parsed readings by series and runs the bundling forecaster on them. */

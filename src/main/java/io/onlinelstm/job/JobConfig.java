@@ -2,6 +2,12 @@ package io.onlinelstm.job;
 
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.LstmConfig;
+import io.onlinelstm.model.OptimizerConfig;
+import io.onlinelstm.model.WeightInitializer;
+import io.onlinelstm.model.WeightsCodec;
+import io.onlinelstm.training.ModelStore;
+import io.onlinelstm.training.TrainingSettings;
+import io.onlinelstm.training.VersionedModel;
 import io.onlinelstm.operator.ForecasterSettings;
 import io.onlinelstm.operator.OutOfOrderPolicy;
 import java.io.Serializable;
@@ -112,6 +118,56 @@ public final class JobConfig implements Serializable {
                 .build();
     }
 
+    /** off, async or inline. */
+    public String trainingMode() {
+        String mode = get(JobOptions.TRAINING_MODE).trim().toLowerCase(Locale.ROOT);
+        if (!List.of("off", "async", "inline").contains(mode)) {
+            throw new IllegalArgumentException("Invalid value for --training.mode: '" + mode + "'; use off, async or inline");
+        }
+        return mode;
+    }
+
+    public TrainingSettings training() {
+        return new TrainingSettings(
+                get(JobOptions.TRAINING_STRIDE),
+                get(JobOptions.TRAINING_SAMPLE_RATE),
+                get(JobOptions.TRAINING_BUFFER),
+                get(JobOptions.TRAINING_HOLDOUT),
+                get(JobOptions.TRAINING_EVERY_WINDOWS),
+                get(JobOptions.TRAINING_EVERY),
+                get(JobOptions.TRAINING_STEPS),
+                get(JobOptions.TRAINING_BATCH),
+                OptimizerConfig.builder()
+                        .learningRate(get(JobOptions.TRAINING_LEARNING_RATE))
+                        .weightDecay(get(JobOptions.TRAINING_WEIGHT_DECAY))
+                        .clipNorm(get(JobOptions.TRAINING_CLIP_NORM))
+                        .build(),
+                get(JobOptions.TRAINING_TOLERANCE),
+                get(JobOptions.TRAINING_MIN_WINDOWS));
+    }
+
+    /**
+     * The model to start from: {@code model.initial}, else the newest in the store, else fresh
+     * weights from the seed (version 0). Reads files, so call it once when building the job.
+     */
+    public VersionedModel initialModel() {
+        LstmConfig config = model();
+        String initial = get(JobOptions.MODEL_INITIAL).trim();
+        if (!initial.isEmpty()) {
+            byte[] bytes = ModelStore.read(initial, null);
+            WeightsCodec.decode(bytes, config);
+            return new VersionedModel(0, bytes);
+        }
+        java.util.Optional<VersionedModel> latest = new ModelStore(get(JobOptions.MODEL_STORE)).latest();
+        if (latest.isPresent()) {
+            // Fails here, at submission, when the store holds a model of another architecture.
+            latest.get().weights(config);
+            return latest.get();
+        }
+        return VersionedModel.of(0, WeightInitializer.initialize(config));
+    }
+
+    /** Forecaster settings without the initial model (see {@link #initialModel()}). */
     public ForecasterSettings forecaster() {
         return new ForecasterSettings(
                 model(),
@@ -120,7 +176,10 @@ public final class JobConfig implements Serializable {
                 get(JobOptions.BUNDLE_MAX_WAIT),
                 get(JobOptions.WINDOW),
                 OutOfOrderPolicy.parse(get(JobOptions.OUT_OF_ORDER)),
-                get(JobOptions.STATE_TTL));
+                get(JobOptions.STATE_TTL),
+                trainingMode().equals("off") ? null : training(),
+                trainingMode().equals("inline"),
+                null);
     }
 
     /** One of committed-or-earliest, earliest, latest. */

@@ -114,6 +114,78 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("A series silent this long loses its state and starts afresh; 0 keeps state forever.");
 
+    // ---- training ----------------------------------------------------------------------------
+
+    public static final ConfigOption<String> TRAINING_MODE = key("training.mode")
+            .stringType().defaultValue("async")
+            .withDescription("off (forecast only), async (a trainer at parallelism 1 publishes versions through the"
+                    + " model store and the model-updates topic), or inline (train inside the forecaster; parallelism 1,"
+                    + " deterministic, for bounded replays).");
+
+    public static final ConfigOption<Integer> TRAINING_STRIDE = key("training.stride")
+            .intType().defaultValue(8)
+            .withDescription("A series offers a training window every this many readings.");
+
+    public static final ConfigOption<Double> TRAINING_SAMPLE_RATE = key("training.sample-rate")
+            .doubleType().defaultValue(1.0)
+            .withDescription("Share of offered windows kept (lower it for very many series).");
+
+    public static final ConfigOption<Integer> TRAINING_BUFFER = key("training.buffer-windows")
+            .intType().defaultValue(10_000)
+            .withDescription("Replay buffer size: half the newest windows, half a reservoir of older ones.");
+
+    public static final ConfigOption<Integer> TRAINING_HOLDOUT = key("training.holdout-windows")
+            .intType().defaultValue(256)
+            .withDescription("Newest windows kept out of training to validate each candidate.");
+
+    public static final ConfigOption<Integer> TRAINING_EVERY_WINDOWS = key("training.every-windows")
+            .intType().defaultValue(512)
+            .withDescription("A training round starts after this many new windows...");
+
+    public static final ConfigOption<Duration> TRAINING_EVERY = key("training.every")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("...or after this long with at least one new window (async mode).");
+
+    public static final ConfigOption<Integer> TRAINING_MIN_WINDOWS = key("training.min-windows")
+            .intType().defaultValue(512)
+            .withDescription("Windows needed before the first round.");
+
+    public static final ConfigOption<Integer> TRAINING_STEPS = key("training.steps")
+            .intType().defaultValue(20)
+            .withDescription("Adam steps per round.");
+
+    public static final ConfigOption<Integer> TRAINING_BATCH = key("training.batch-size")
+            .intType().defaultValue(64)
+            .withDescription("Windows per Adam step.");
+
+    public static final ConfigOption<Float> TRAINING_LEARNING_RATE = key("training.learning-rate")
+            .floatType().defaultValue(1e-3f)
+            .withDescription("Adam learning rate.");
+
+    public static final ConfigOption<Float> TRAINING_WEIGHT_DECAY = key("training.weight-decay")
+            .floatType().defaultValue(0f)
+            .withDescription("Adam L2 weight decay.");
+
+    public static final ConfigOption<Float> TRAINING_CLIP_NORM = key("training.clip-norm")
+            .floatType().defaultValue(1f)
+            .withDescription("Gradient clipping by global norm; 0 turns it off.");
+
+    public static final ConfigOption<Double> TRAINING_TOLERANCE = key("training.tolerance")
+            .doubleType().defaultValue(0.02)
+            .withDescription("A candidate is published when its validation loss is at most the serving model's x (1 + tolerance).");
+
+    public static final ConfigOption<String> MODEL_STORE = key("model.store")
+            .stringType().defaultValue("file:///tmp/online-lstm/models")
+            .withDescription("Folder of published models (file://, s3://, hdfs://), reachable from every TaskManager.");
+
+    public static final ConfigOption<String> MODEL_INITIAL = key("model.initial")
+            .stringType().defaultValue("")
+            .withDescription("Weights file to start from; empty takes the newest model in the store, else fresh weights from the seed.");
+
+    public static final ConfigOption<String> TOPIC_MODEL_UPDATES = key("kafka.topic.model-updates")
+            .stringType().defaultValue("model-updates")
+            .withDescription("Topic on which the trainer announces new model versions to the forecasters.");
+
     // ---- job ---------------------------------------------------------------------------------
 
     public static final ConfigOption<String> JOB_NAME = key("job.name")
@@ -148,6 +220,10 @@ public final class JobOptions {
                 INPUT_MAX_RECORD_BYTES,
                 MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
                 BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, STATE_TTL,
+                TRAINING_MODE, TRAINING_STRIDE, TRAINING_SAMPLE_RATE, TRAINING_BUFFER, TRAINING_HOLDOUT,
+                TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_MIN_WINDOWS, TRAINING_STEPS, TRAINING_BATCH,
+                TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE,
+                MODEL_STORE, MODEL_INITIAL, TOPIC_MODEL_UPDATES,
                 JOB_NAME, PARALLELISM, BUFFER_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_STORAGE, STATE_BACKEND);
     }
 }

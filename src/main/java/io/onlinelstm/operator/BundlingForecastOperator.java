@@ -6,8 +6,19 @@ import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.JsonCodec;
 import io.onlinelstm.io.Reading;
 import io.onlinelstm.model.DjlRuntime;
+import io.onlinelstm.model.InvalidModelException;
 import io.onlinelstm.model.LstmModel;
+import io.onlinelstm.model.ModelWeights;
 import io.onlinelstm.model.StepBatch;
+import io.onlinelstm.model.WeightsCodec;
+import io.onlinelstm.training.ModelStore;
+import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.training.OnlineLearner;
+import io.onlinelstm.training.RoundOutcome;
+import io.onlinelstm.training.TrainingMetrics;
+import io.onlinelstm.training.TrainingWindow;
+import io.onlinelstm.training.VersionedModel;
+import java.nio.ByteBuffer;
 import io.onlinelstm.state.SeriesState;
 import io.onlinelstm.state.SeriesStateTypeInfo;
 import java.util.ArrayList;
@@ -15,14 +26,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -41,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * half-processed in a checkpoint), on every watermark (so no forecast is late) and at end of
  * input. A series that appears several times in one bundle is stepped in order, one wave per
  * occurrence. Readings not after their series' last one follow the {@link OutOfOrderPolicy}.
+ *
+ * <p>With training on, every {@code stride} readings a series with enough history offers a
+ * completed {@link TrainingWindow}: to the {@link #TRAINING_WINDOWS} side output for the trainer,
+ * or, in inline mode, to an {@link OnlineLearner} inside this operator that trains synchronously
+ * between bundles. A new model version (from {@link #applyModelUpdate} or the inline learner) is
+ * swapped in only between bundles, so no bundle mixes versions; the version and its weights are
+ * part of the operator's checkpointed state.
  */
 public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         implements OneInputStreamOperator<Reading, Forecast>, BoundedOneInput {
@@ -52,7 +75,20 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("forecaster-dead-letters", TypeInformation.of(DeadLetter.class));
 
+    /** Completed windows for the trainer. */
+    public static final OutputTag<TrainingWindow> TRAINING_WINDOWS =
+            new OutputTag<>("training-windows", TypeInformation.of(TrainingWindow.class));
+
     private final ForecasterSettings settings;
+
+    private transient ListState<byte[]> servingModelState;
+    private transient ListState<byte[]> learnerState;
+    private transient VersionedModel restoredModel;
+    private transient byte[] restoredLearner;
+    private transient VersionedModel servingModel;
+    private transient OnlineLearner learner;
+    private transient long stalenessFrom;
+    private transient long lastStalenessMillis = -1;
 
     private transient ValueState<SeriesState> seriesState;
     private transient LstmModel model;
@@ -78,9 +114,43 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     private transient Histogram latencyMillis;
     private transient RollingMean maeModel;
     private transient RollingMean maePersistence;
+    private transient Counter windowsOffered;
+    private transient Counter updatesRefused;
+    private transient Counter updatesIgnored;
+    private transient TrainingMetrics trainingMetrics;
 
     public BundlingForecastOperator(ForecasterSettings settings) {
         this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        // Union state: after a rescale every subtask sees every entry and takes the newest version.
+        servingModelState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("serving-model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        learnerState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("inline-learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        if (context.isRestored()) {
+            for (byte[] entry : servingModelState.get()) {
+                VersionedModel m = decodeVersioned(entry);
+                if (restoredModel == null || m.version() > restoredModel.version()) {
+                    restoredModel = m;
+                }
+            }
+            for (byte[] entry : learnerState.get()) {
+                restoredLearner = entry;
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        servingModelState.update(List.of(encodeVersioned(servingModel)));
+        if (learner != null) {
+            learnerState.update(List.of(learner.snapshot()));
+        }
     }
 
     @Override
@@ -98,8 +168,23 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
 
         // Grad mode and thread count are per thread: set them on the task thread before any step.
         DjlRuntime.prepareThread();
-        model = LstmModel.create(settings.model(), settings.device());
-        modelVersion = 0;
+        servingModel = restoredModel != null ? restoredModel
+                : settings.initialModel() != null ? settings.initialModel()
+                : VersionedModel.of(0, io.onlinelstm.model.WeightInitializer.initialize(settings.model()));
+        model = LstmModel.create(servingModel.weights(settings.model()), settings.device());
+        modelVersion = servingModel.version();
+        if (settings.inlineTraining()) {
+            if (getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks() > 1) {
+                throw new IllegalStateException("Inline training runs inside the forecaster and needs parallelism 1,"
+                        + " got " + getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks()
+                        + ". Use training.mode=async for parallel jobs.");
+            }
+            learner = new OnlineLearner(servingModel.weights(settings.model()), modelVersion, settings.device(),
+                    settings.training());
+            if (restoredLearner != null) {
+                learner.restore(restoredLearner);
+            }
+        }
         LOG.info("Forecaster {} runs {} on {}, bundles of {}", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(),
                 settings.model(), model.device(), settings.bundleSize());
 
@@ -129,6 +214,13 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         group.gauge("rollingMaeModel", () -> maeModel.get());
         group.gauge("rollingMaePersistence", () -> maePersistence.get());
         group.gauge("modelVersion", () -> modelVersion);
+        group.gauge("modelStalenessMillis", () -> lastStalenessMillis);
+        windowsOffered = group.counter("trainingWindowsOffered");
+        updatesRefused = group.counter("modelUpdatesRefused");
+        updatesIgnored = group.counter("modelUpdatesIgnored");
+        if (learner != null) {
+            trainingMetrics = new TrainingMetrics(group.addGroup("training"), learner);
+        }
     }
 
     @Override
@@ -173,6 +265,10 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     @Override
     public void close() throws Exception {
         try {
+            if (learner != null) {
+                learner.close();
+                learner = null;
+            }
             if (model != null) {
                 model.close();
                 model = null;
@@ -204,6 +300,51 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             stepWave(n, wave);
         }
         pending.clear();
+        if (learner != null && learner.due(-1)) {
+            // Between bundles, so the next bundle runs wholly on the new version. No clock: replays repeat exactly.
+            RoundOutcome outcome = learner.trainRound(0);
+            trainingMetrics.record(outcome);
+            if (outcome.published()) {
+                swapTo(VersionedModel.of(outcome.version(), outcome.weights()), outcome.weights(), outcome.newestWindowAt());
+            }
+        }
+    }
+
+    /**
+     * Takes a model version announced by the trainer. Older or equal versions are ignored; a model
+     * with a bad checksum or another architecture is refused with an error log and the current one
+     * stays. The pending bundle finishes on the old version first.
+     */
+    public void applyModelUpdate(ModelUpdate update) throws Exception {
+        if (update.version <= modelVersion) {
+            updatesIgnored.inc();
+            return;
+        }
+        ModelWeights weights;
+        byte[] encoded;
+        try {
+            encoded = update.weights != null ? update.weights : ModelStore.read(update.uri, update.checksum);
+            if (update.checksum != null && !update.checksum.equals(WeightsCodec.checksum(encoded))) {
+                throw new io.onlinelstm.model.CorruptModelException("weights do not match the announced checksum "
+                        + update.checksum);
+            }
+            weights = WeightsCodec.decode(encoded, settings.model());
+        } catch (InvalidModelException | java.io.UncheckedIOException e) {
+            updatesRefused.inc();
+            LOG.error("Refusing model version {}: {}. Forecasting continues on version {}.",
+                    update.version, e.getMessage(), modelVersion);
+            return;
+        }
+        flush();
+        swapTo(new VersionedModel(update.version, encoded), weights, update.newestWindowAt);
+    }
+
+    private void swapTo(VersionedModel next, ModelWeights weights, long newestWindowAt) {
+        model.loadWeights(weights);
+        servingModel = next;
+        modelVersion = next.version();
+        stalenessFrom = newestWindowAt;
+        LOG.info("Forecaster now serves model version {}", modelVersion);
     }
 
     private void stepWave(int n, int wave) throws Exception {
@@ -224,6 +365,9 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             }
             statesOf[i] = state;
             forecastsOf[i] = stepper.prepare(reading, state, batch, rowOf, i);
+            if (settings.training() != null) {
+                offerWindow(reading, state);
+            }
         }
         if (batch.isEmpty()) {
             return;
@@ -232,6 +376,10 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         advance(model, batch);
         stepMicros.update((System.nanoTime() - start) / 1_000);
         long now = System.currentTimeMillis();
+        if (stalenessFrom > 0) {
+            lastStalenessMillis = Math.max(0, now - stalenessFrom);
+            stalenessFrom = 0;
+        }
         for (int i = 0; i < n; i++) {
             SeriesState state = statesOf[i];
             if (state == null) {
@@ -256,6 +404,38 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             statesOf[i] = null;
             forecastsOf[i] = null;
         }
+    }
+
+    private void offerWindow(Reading reading, SeriesState state) {
+        if (!settings.training().offersWindow(reading.key, state.count)) {
+            return;
+        }
+        int w = settings.window();
+        int horizon = settings.model().horizon();
+        float[] inputs = new float[w * settings.model().features()];
+        float[] targets = new float[w * horizon];
+        if (!state.extractWindow(w, horizon, inputs, targets)) {
+            return;
+        }
+        TrainingWindow window = new TrainingWindow(reading.key, inputs, targets, reading.ts, System.currentTimeMillis());
+        windowsOffered.inc();
+        if (learner != null) {
+            learner.offer(window);
+        } else {
+            output.collect(TRAINING_WINDOWS, new StreamRecord<>(window, reading.ts));
+        }
+    }
+
+    private static byte[] encodeVersioned(VersionedModel m) {
+        return ByteBuffer.allocate(8 + m.encoded().length).putLong(m.version()).put(m.encoded()).array();
+    }
+
+    private static VersionedModel decodeVersioned(byte[] entry) {
+        ByteBuffer b = ByteBuffer.wrap(entry);
+        long version = b.getLong();
+        byte[] encoded = new byte[b.remaining()];
+        b.get(encoded);
+        return new VersionedModel(version, encoded);
     }
 
     /** The batched step; benchmarks override it to measure everything around the model. */

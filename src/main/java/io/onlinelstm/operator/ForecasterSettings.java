@@ -2,6 +2,8 @@ package io.onlinelstm.operator;
 
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.LstmConfig;
+import io.onlinelstm.training.TrainingSettings;
+import io.onlinelstm.training.VersionedModel;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -13,6 +15,9 @@ import java.time.Duration;
  * @param window length W of the training windows; the ring buffer holds W + horizon inputs so that
  *     a window and the targets that followed it are both at hand
  * @param stateTtl how long a quiet series keeps its state; zero keeps it forever
+ * @param training how windows are offered for training; null: no windows, no training
+ * @param inlineTraining train inside this operator, synchronously (bounded replays at parallelism 1)
+ * @param initialModel the model to start from when there is no checkpoint; null: fresh from the seed
  */
 public record ForecasterSettings(
         LstmConfig model,
@@ -21,7 +26,10 @@ public record ForecasterSettings(
         Duration maxWait,
         int window,
         OutOfOrderPolicy outOfOrder,
-        Duration stateTtl) implements Serializable {
+        Duration stateTtl,
+        TrainingSettings training,
+        boolean inlineTraining,
+        VersionedModel initialModel) implements Serializable {
 
     public ForecasterSettings {
         if (bundleSize < 1) {
@@ -36,6 +44,15 @@ public record ForecasterSettings(
         if (stateTtl.isNegative()) {
             throw new IllegalArgumentException("state TTL must be >= 0 (0 = keep forever), got " + stateTtl);
         }
+        if (inlineTraining && training == null) {
+            throw new IllegalArgumentException("inline training needs training settings");
+        }
+    }
+
+    /** Forecasting only: no training windows. */
+    public ForecasterSettings(LstmConfig model, ComputeDevice device, int bundleSize, Duration maxWait, int window,
+                              OutOfOrderPolicy outOfOrder, Duration stateTtl) {
+        this(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, null, false, null);
     }
 
     /** Input vectors kept per series: a window plus the targets after it. */
@@ -44,6 +61,17 @@ public record ForecasterSettings(
     }
 
     public ForecasterSettings withBundleSize(int size) {
-        return new ForecasterSettings(model, device, size, maxWait, window, outOfOrder, stateTtl);
+        return new ForecasterSettings(model, device, size, maxWait, window, outOfOrder, stateTtl, training,
+                inlineTraining, initialModel);
+    }
+
+    public ForecasterSettings withTraining(TrainingSettings settings, boolean inline) {
+        return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, settings,
+                inline, initialModel);
+    }
+
+    public ForecasterSettings withInitialModel(VersionedModel initial) {
+        return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
+                inlineTraining, initial);
     }
 }

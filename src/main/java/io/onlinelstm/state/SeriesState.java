@@ -103,4 +103,29 @@ public final class SeriesState {
         int slot = Math.floorMod(windowNext - 1 - age, capacity);
         System.arraycopy(window, slot * out.length, out, 0, out.length);
     }
+
+    /**
+     * Copies the oldest {@code window} entries of a full ring as inputs, and for each the value
+     * (input 0) of the {@code horizon} entries after it as targets. The newest entry is the last
+     * target, so every target has been observed.
+     *
+     * @return false when the ring does not yet hold window + horizon entries
+     */
+    public boolean extractWindow(int window, int horizon, float[] inputsOut, float[] targetsOut) {
+        int features = inputs();
+        if (windowFill < window + horizon || window + horizon > windowCapacity()) {
+            return false;
+        }
+        float[] entry = new float[features];
+        int oldestAge = window + horizon - 1;
+        for (int t = 0; t < window; t++) {
+            windowEntry(oldestAge - t, entry);
+            System.arraycopy(entry, 0, inputsOut, t * features, features);
+            for (int k = 0; k < horizon; k++) {
+                windowEntry(oldestAge - t - 1 - k, entry);
+                targetsOut[t * horizon + k] = entry[0];
+            }
+        }
+        return true;
+    }
 }

@@ -91,7 +91,8 @@ class ForecastJobIntegrationTest {
                 "checkpoint.interval", "1 s",
                 "forecaster.bundle-size", "64",
                 "input.max-record-bytes", "2048",
-                "model.hidden-size", "16"));
+                "model.hidden-size", "16",
+                "training.mode", "off"));
         JobClient job = ForecastJob.start(env, config);
         try {
             int expected = keys * perKey;

@@ -1,0 +1,76 @@
+package io.onlinelstm.training;
+
+import io.onlinelstm.model.OptimizerConfig;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How the model learns while the stream runs.
+ *
+ * @param stride a series offers a window every {@code stride} readings once its history is long enough
+ * @param sampleRate share of those windows kept (for very many series), decided by a hash of series and count
+ * @param bufferCapacity windows kept for training: half the newest, half a reservoir of older ones
+ * @param holdout newest windows kept out of training and used to validate a candidate
+ * @param trainEveryWindows a training round starts after this many new windows ...
+ * @param trainEvery ... or after this long with at least one new window (not used in inline mode)
+ * @param stepsPerRound Adam steps per round
+ * @param batchSize windows per Adam step
+ * @param tolerance a candidate is published when its validation loss is at most serving x (1 + tolerance)
+ * @param minWindows windows needed before the first round
+ */
+public record TrainingSettings(
+        int stride,
+        double sampleRate,
+        int bufferCapacity,
+        int holdout,
+        int trainEveryWindows,
+        Duration trainEvery,
+        int stepsPerRound,
+        int batchSize,
+        OptimizerConfig optimizer,
+        double tolerance,
+        int minWindows) implements Serializable {
+
+    public TrainingSettings {
+        positive("stride", stride);
+        if (!(sampleRate > 0 && sampleRate <= 1)) {
+            throw new IllegalArgumentException("training.sample-rate must be in (0, 1], got " + sampleRate);
+        }
+        positive("buffer capacity", bufferCapacity);
+        if (holdout < 1 || holdout >= bufferCapacity) {
+            throw new IllegalArgumentException("training.holdout must be between 1 and the buffer capacity, got " + holdout);
+        }
+        positive("train-every-windows", trainEveryWindows);
+        positive("steps per round", stepsPerRound);
+        positive("batch size", batchSize);
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new IllegalArgumentException("training.tolerance must be a finite number >= 0, got " + tolerance);
+        }
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("training " + name + " must be >= 1, got " + v);
+        }
+    }
+
+    public static TrainingSettings defaults() {
+        return new TrainingSettings(8, 1.0, 10_000, 256, 512, Duration.ofSeconds(30), 20, 64,
+                OptimizerConfig.defaults(), 0.02, 512);
+    }
+
+    /** Whether the reading count-th (1-based) of a series offers a window. */
+    public boolean offersWindow(String key, long count) {
+        if (count % stride != 0) {
+            return false;
+        }
+        if (sampleRate >= 1) {
+            return true;
+        }
+        long h = key.hashCode() * 0x9E3779B97F4A7C15L + count * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 31;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 29;
+        return (h >>> 11) * 0x1.0p-53 < sampleRate;
+    }
+}
