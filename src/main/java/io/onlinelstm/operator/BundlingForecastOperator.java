@@ -459,6 +459,11 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         return seriesState.value();
     }
 
+    /** The serving model and its version (for tests). */
+    VersionedModel servingModelForTests() {
+        return servingModel;
+    }
+
     /** Version of the model this forecaster runs (for tests and metrics). */
     public long modelVersion() {
         return modelVersion;

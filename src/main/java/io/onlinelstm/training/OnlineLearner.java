@@ -41,7 +41,7 @@ public final class OnlineLearner implements AutoCloseable {
     private final LstmModel serving;
     private final LstmTrainer trainer;
     private final ReplayBuffer buffer;
-    private final Random sampling;
+    private long rounds;
 
     private LstmTrainer.AdamState servingOptimizerState;
     private long version;
@@ -59,7 +59,6 @@ public final class OnlineLearner implements AutoCloseable {
         this.serving = LstmModel.create(initial, device);
         this.trainer = new LstmTrainer(candidate, settings.optimizer());
         this.buffer = new ReplayBuffer(settings.bufferCapacity(), settings.holdout(), config.seed() * 31 + 7);
-        this.sampling = new Random(config.seed() * 7919 + 1);
         this.servingOptimizerState = trainer.exportState();
         this.version = initialVersion;
     }
@@ -99,6 +98,8 @@ public final class OnlineLearner implements AutoCloseable {
     public RoundOutcome trainRound(long nowMillis) {
         newSinceRound = 0;
         lastRoundAt = nowMillis;
+        // Seeded per round, so a learner restored from a snapshot samples exactly as the original would.
+        Random sampling = new Random(config.seed() * 7919 + ++rounds);
         double lossSum = 0;
         int applied = 0;
         for (int s = 0; s < settings.stepsPerRound(); s++) {
@@ -188,6 +189,7 @@ public final class OnlineLearner implements AutoCloseable {
             out.writeLong(refusedWindows);
             out.writeLong(newSinceRound);
             out.writeLong(newestWindowAt);
+            out.writeLong(rounds);
             writeBytes(out, WeightsCodec.encode(serving.weights()));
             writeBytes(out, WeightsCodec.encode(candidate.weights()));
             writeAdam(out, servingOptimizerState);
@@ -213,6 +215,7 @@ public final class OnlineLearner implements AutoCloseable {
             refusedWindows = in.readLong();
             newSinceRound = in.readLong();
             newestWindowAt = in.readLong();
+            rounds = in.readLong();
             serving.loadWeights(WeightsCodec.decode(readBytes(in), config));
             candidate.loadWeights(WeightsCodec.decode(readBytes(in), config));
             servingOptimizerState = readAdam(in);

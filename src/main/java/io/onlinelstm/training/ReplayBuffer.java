@@ -23,13 +23,13 @@ public final class ReplayBuffer {
     private final ArrayDeque<TrainingWindow> recent = new ArrayDeque<>();
     private final List<TrainingWindow> reservoir = new ArrayList<>();
     private long evicted;
-    private final Random reservoirRandom;
+    private final long seed;
 
     public ReplayBuffer(int capacity, int holdout, long seed) {
         this.recentCapacity = Math.max(holdout + 1, capacity / 2);
         this.reservoirCapacity = Math.max(0, capacity - recentCapacity);
         this.holdout = holdout;
-        this.reservoirRandom = new Random(seed);
+        this.seed = seed;
     }
 
     public void add(TrainingWindow w) {
@@ -40,7 +40,8 @@ public final class ReplayBuffer {
             if (reservoir.size() < reservoirCapacity) {
                 reservoir.add(old);
             } else if (reservoirCapacity > 0) {
-                long j = (long) (reservoirRandom.nextDouble() * evicted);
+                // Drawn from the eviction count, not a Random's state, so a restored buffer continues identically.
+                long j = (long) (new Random(seed ^ (evicted * 0x9E3779B97F4A7C15L)).nextDouble() * evicted);
                 if (j < reservoirCapacity) {
                     reservoir.set((int) j, old);
                 }

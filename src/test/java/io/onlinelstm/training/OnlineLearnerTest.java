@@ -1,0 +1,115 @@
+package io.onlinelstm.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.onlinelstm.model.ComputeDevice;
+import io.onlinelstm.model.LstmConfig;
+import io.onlinelstm.model.ModelWeights;
+import io.onlinelstm.model.OptimizerConfig;
+import io.onlinelstm.model.WeightInitializer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OnlineLearnerTest {
+
+    private static final LstmConfig CONFIG = LstmConfig.builder().hiddenSize(16).layers(1).seed(5).build();
+
+    static TrainingSettings settings(OptimizerConfig optimizer) {
+        return new TrainingSettings(1, 1.0, 2_000, 64, 128, Duration.ofHours(1), 20, 32, optimizer, 0.02, 256);
+    }
+
+    @Test
+    void learnableWindowsGiveNewVersionsWithLowerValidationLoss() {
+        ModelWeights initial = WeightInitializer.initialize(CONFIG);
+        try (OnlineLearner learner = new OnlineLearner(initial, 0, ComputeDevice.CPU,
+                settings(OptimizerConfig.builder().learningRate(0.01f).build()))) {
+            RoundOutcome first = null;
+            RoundOutcome last = null;
+            for (TrainingWindow w : Windows.sine(1_500, 24, 24, 1)) {
+                learner.offer(w);
+                if (learner.due(-1)) {
+                    last = learner.trainRound(0);
+                    first = first == null ? last : first;
+                }
+            }
+            assertNotNull(last);
+            assertTrue(learner.version() >= 3, "versions published: " + learner.version());
+            assertEquals(learner.version(), learner.published());
+            assertTrue(last.servingLoss() < first.servingLoss() * 0.5,
+                    "serving validation loss " + first.servingLoss() + " -> " + last.servingLoss());
+            assertFalse(learner.servingWeights().sameValues(initial));
+        }
+    }
+
+    @Test
+    void aDivergingTrainerNeverPublishesAndKeepsTheServingModel() {
+        ModelWeights initial = WeightInitializer.initialize(CONFIG);
+        // An absurd learning rate without clipping blows the weights up.
+        OptimizerConfig absurd = OptimizerConfig.builder().learningRate(1e4f).clipNorm(0f).build();
+        try (OnlineLearner learner = new OnlineLearner(initial, 7, ComputeDevice.CPU, settings(absurd))) {
+            int rounds = 0;
+            for (TrainingWindow w : Windows.sine(1_000, 24, 24, 2)) {
+                learner.offer(w);
+                if (learner.due(-1)) {
+                    RoundOutcome o = learner.trainRound(0);
+                    rounds++;
+                    assertFalse(o.published(), "published a diverged candidate: " + o);
+                    assertNotNull(o.reason());
+                }
+            }
+            assertTrue(rounds >= 3);
+            assertEquals(rounds, learner.rejected());
+            assertEquals(7, learner.version(), "version must not move");
+            assertTrue(learner.servingWeights().sameValues(initial), "serving weights changed");
+        }
+    }
+
+    @Test
+    void windowsWithNaNAreRefusedAndNeverTrainedOn() {
+        ModelWeights initial = WeightInitializer.initialize(CONFIG);
+        try (OnlineLearner learner = new OnlineLearner(initial, 0, ComputeDevice.CPU, settings(OptimizerConfig.defaults()))) {
+            List<TrainingWindow> windows = Windows.sine(400, 24, 24, 3);
+            for (TrainingWindow w : windows) {
+                w.targets[5] = Float.NaN;
+                assertFalse(learner.offer(w));
+            }
+            assertEquals(400, learner.refusedWindows());
+            assertEquals(0, learner.bufferSize());
+            assertFalse(learner.due(-1));
+            assertEquals(0, learner.published());
+        }
+    }
+
+    @Test
+    void aRestoredLearnerContinuesExactlyLikeTheOriginal() {
+        ModelWeights initial = WeightInitializer.initialize(CONFIG);
+        TrainingSettings s = settings(OptimizerConfig.builder().learningRate(0.01f).build());
+        List<TrainingWindow> windows = Windows.sine(1_200, 24, 24, 4);
+        try (OnlineLearner original = new OnlineLearner(initial, 0, ComputeDevice.CPU, s);
+                OnlineLearner restored = new OnlineLearner(initial, 0, ComputeDevice.CPU, s)) {
+            feed(original, windows.subList(0, 600));
+            restored.restore(original.snapshot());
+            assertEquals(original.version(), restored.version());
+            assertEquals(original.bufferSize(), restored.bufferSize());
+            assertTrue(original.version() > 0);
+            feed(original, windows.subList(600, 1_200));
+            feed(restored, windows.subList(600, 1_200));
+            assertEquals(original.version(), restored.version());
+            assertTrue(original.servingWeights().sameValues(restored.servingWeights()),
+                    "restored learner diverged from the original");
+        }
+    }
+
+    private static void feed(OnlineLearner learner, List<TrainingWindow> windows) {
+        for (TrainingWindow w : windows) {
+            learner.offer(w);
+            if (learner.due(-1)) {
+                learner.trainRound(0);
+            }
+        }
+    }
+}
