@@ -331,7 +331,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             weights = WeightsCodec.decode(encoded, settings.model());
         } catch (InvalidModelException | java.io.UncheckedIOException e) {
             updatesRefused.inc();
-            LOG.error("Refusing model version {}: {}. Forecasting continues on version {}.",
+            LOG.error("Refusing model version {}: {} Forecasting continues on version {}.",
                     update.version, e.getMessage(), modelVersion);
             return;
         }

@@ -1,0 +1,99 @@
+package io.onlinelstm.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.onlinelstm.model.ComputeDevice;
+import io.onlinelstm.model.LstmConfig;
+import io.onlinelstm.model.OptimizerConfig;
+import io.onlinelstm.model.WeightInitializer;
+import io.onlinelstm.model.WeightsCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerOperatorTest {
+
+    private static final LstmConfig CONFIG = LstmConfig.builder().hiddenSize(16).layers(1).seed(5).build();
+
+    private static TrainerOperator trainer(Path store) {
+        return new TrainerOperator(CONFIG, ComputeDevice.CPU,
+                OnlineLearnerTest.settings(OptimizerConfig.builder().learningRate(0.01f).build()),
+                VersionedModel.of(0, WeightInitializer.initialize(CONFIG)), store.toUri().toString());
+    }
+
+    private static OneInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate> open(Path store, OperatorSubtaskState state)
+            throws Exception {
+        OneInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate> h = new OneInputStreamOperatorTestHarness<>(trainer(store));
+        h.setup();
+        if (state != null) {
+            h.initializeState(state);
+        }
+        h.open();
+        return h;
+    }
+
+    @Test
+    void publishesVersionsToTheStoreAndAnnouncesThem(@TempDir Path store) throws Exception {
+        try (var h = open(store, null)) {
+            for (TrainingWindow w : Windows.sine(800, 24, 24, 1)) {
+                h.processElement(new StreamRecord<>(w, w.ts));
+            }
+            List<ModelUpdate> updates = h.extractOutputValues();
+            assertTrue(updates.size() >= 2, "updates: " + updates.size());
+            for (int i = 0; i < updates.size(); i++) {
+                ModelUpdate u = updates.get(i);
+                assertEquals(i + 1, u.version, "versions count up from the initial model's");
+                assertEquals(u.checksum, WeightsCodec.checksum(u.weights));
+                assertEquals(u.checksum, WeightsCodec.checksum(ModelStore.read(u.uri, u.checksum)));
+                assertTrue(Files.exists(store.resolve(String.format("model-%08d.json", u.version))));
+                assertTrue(u.candidateLoss <= u.servingLoss * 1.02f + 1e-6f);
+            }
+            assertEquals(updates.get(updates.size() - 1).version, new ModelStore(store.toUri().toString()).latest().get().version());
+        }
+    }
+
+    @Test
+    void restartFromACheckpointKeepsVersionBufferAndOptimizer(@TempDir Path store) throws Exception {
+        List<TrainingWindow> windows = Windows.sine(1_000, 24, 24, 2);
+        OperatorSubtaskState checkpoint;
+        long version;
+        int buffered;
+        byte[] learnerBytes;
+        List<ModelUpdate> uninterrupted;
+        try (var h = open(store.resolve("a"), null)) {
+            feed(h, windows.subList(0, 500));
+            checkpoint = h.snapshot(1, 1);
+            TrainerOperator op = (TrainerOperator) h.getOperator();
+            version = op.version();
+            buffered = op.learner().bufferSize();
+            learnerBytes = op.learner().snapshot();
+            feed(h, windows.subList(500, 1_000));
+            uninterrupted = h.extractOutputValues();
+        }
+        assertTrue(version > 0);
+        try (var h = open(store.resolve("b"), checkpoint)) {
+            TrainerOperator op = (TrainerOperator) h.getOperator();
+            assertEquals(version, op.version());
+            assertEquals(buffered, op.learner().bufferSize());
+            // Weights, Adam moments and step count, buffer: the whole learner is as it was.
+            assertTrue(java.util.Arrays.equals(learnerBytes, op.learner().snapshot()), "restored learner state differs");
+            feed(h, windows.subList(500, 1_000));
+            List<ModelUpdate> resumed = h.extractOutputValues();
+            List<ModelUpdate> expected = uninterrupted.stream().filter(u -> u.version > version).toList();
+            assertEquals(expected.stream().map(u -> u.checksum).toList(), resumed.stream().map(u -> u.checksum).toList());
+        }
+    }
+
+    private static void feed(OneInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate> h, List<TrainingWindow> ws)
+            throws Exception {
+        for (TrainingWindow w : ws) {
+            h.processElement(new StreamRecord<>(w, w.ts));
+        }
+    }
+}
