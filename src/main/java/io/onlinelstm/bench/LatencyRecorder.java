@@ -41,7 +41,9 @@ final class LatencyRecorder implements Sink<Forecast> {
         return new SinkWriter<>() {
             @Override
             public void write(Forecast f, Context ctx) {
-                stats.record(System.currentTimeMillis(), f.latencyMs, warmupRecords);
+                long now = System.currentTimeMillis();
+                stats.sawVersion(f.modelVersion, now);
+                stats.record(now, f.latencyMs, warmupRecords);
             }
 
             @Override
@@ -61,6 +63,21 @@ final class LatencyRecorder implements Sink<Forecast> {
         private long[] latencies = new long[1 << 16];
         private int samples;
         private long sampleEvery = 1;
+
+        private final ConcurrentHashMap<Long, Long> firstSeen = new ConcurrentHashMap<>();
+
+        void sawVersion(long version, long now) {
+            firstSeen.putIfAbsent(version, now);
+        }
+
+        /** Wall-clock time each model version first reached the sink. */
+        java.util.Map<Long, Long> firstSeen() {
+            return firstSeen;
+        }
+
+        long seen() {
+            return seen.get();
+        }
 
         /** {@code latency}: the forecast's own arrival-to-forecast milliseconds. */
         synchronized void record(long now, long latency, long warmup) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** Benchmarks; each prints one JSON line per measurement on standard output. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark; results are JSON lines on standard output.",
-        subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class})
+        subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class,
+                BenchCommand.Training.class})
 final class BenchCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -151,6 +152,64 @@ final class BenchCommand implements Runnable {
                 double half = latencyRate > 0 ? latencyRate : rate256 / 2;
                 print(bench.run(256, wait, false, (long) (half * halfLoadSeconds), half));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "training", mixinStandardHelpOptions = true,
+            description = "Windows/s the learner trains; forecast throughput with the async trainer beside the"
+                    + " forecasters (updates through a real Kafka broker) against training off; staleness of each version.")
+    static final class Training implements Callable<Integer> {
+
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--keys", defaultValue = "10000", description = "Distinct series (default: ${DEFAULT-VALUE}).")
+        int keys;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Forecaster parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--window", defaultValue = "32", description = "Training window length (default: ${DEFAULT-VALUE}).")
+        int window;
+
+        @Option(names = "--events", defaultValue = "6000000", description = "Events per pipeline run (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--learner-seconds", defaultValue = "10", description = "Length of the learner-only run (default: ${DEFAULT-VALUE}).")
+        double learnerSeconds;
+
+        @Option(names = "--repeats", defaultValue = "2",
+                description = "Pipeline runs with training off and on, interleaved, to average out noise (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
+                description = "Training options of the job (see 'run --help'), e.g. --job-option training.max-busy-share=0.1.")
+        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            io.onlinelstm.training.TrainingSettings training = io.onlinelstm.job.JobConfig.of(jobOptions).training();
+            io.onlinelstm.bench.TrainingBenchmark bench =
+                    new io.onlinelstm.bench.TrainingBenchmark(model.config(), training, keys, parallelism);
+            print(bench.learnerRate(window, learnerSeconds));
+            double off = 0;
+            double on = 0;
+            for (int i = 0; i < repeats; i++) {
+                Map<String, Object> a = bench.pipeline(false, window, events);
+                print(a);
+                Map<String, Object> b = bench.pipeline(true, window, events);
+                print(b);
+                off += ((Number) a.get("events_per_s")).doubleValue();
+                on += ((Number) b.get("events_per_s")).doubleValue();
+            }
+            Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("bench", "training");
+            summary.put("part", "summary");
+            summary.put("events_per_s_off", Math.round(off / repeats));
+            summary.put("events_per_s_async", Math.round(on / repeats));
+            summary.put("drop_percent", Math.round(1000 * (1 - on / off)) / 10.0);
+            print(summary);
             return 0;
         }
     }

@@ -25,6 +25,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = JobConfig.fromArgs(jobArgs);
+        if (config.get(io.onlinelstm.job.JobOptions.CHECKPOINT_STORAGE).isBlank()) {
+            // A local Flink keeps checkpoints in the JobManager's memory, limited to 5 MB: far too
+            // little for many series, and lost on exit. Keep them on disk instead.
+            java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "online-lstm", "checkpoints");
+            config = config.with(java.util.Map.of(io.onlinelstm.job.JobOptions.CHECKPOINT_STORAGE.key(), dir.toUri().toString()));
+        }
         ForecastJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), config);
         return 0;
     }

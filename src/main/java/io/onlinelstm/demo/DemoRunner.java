@@ -82,6 +82,8 @@ public final class DemoRunner {
             options.put(JobOptions.JOB_NAME.key(), "online-lstm-demo");
             // The demo learns from scratch every time; its models live and die with it.
             options.put(JobOptions.MODEL_STORE.key(), tmp.resolve("models").toUri().toString());
+            // The JobManager's in-memory checkpoint storage stops at 5 MB; many series need files.
+            options.put(JobOptions.CHECKPOINT_STORAGE.key(), tmp.resolve("checkpoints").toUri().toString());
             options.putAll(settings.jobOptions());
             JobConfig config = JobConfig.of(options);
 

@@ -61,6 +61,7 @@ public final class ForecastPipeline {
     public static SingleOutputStreamOperator<ModelUpdate> train(
             SingleOutputStreamOperator<Forecast> forecasts, ForecasterSettings settings, String storeUri) {
         return forecasts.getSideOutput(BundlingForecastOperator.TRAINING_WINDOWS)
+                .connect(forecasts.getSideOutput(BundlingForecastOperator.LIVE_ERRORS))
                 .transform("trainer", TypeInformation.of(ModelUpdate.class),
                         new TrainerOperator(settings.model(), settings.device(), settings.training(),
                                 settings.initialModel(), storeUri))

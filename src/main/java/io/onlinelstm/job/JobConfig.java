@@ -143,7 +143,10 @@ public final class JobConfig implements Serializable {
                         .clipNorm(get(JobOptions.TRAINING_CLIP_NORM))
                         .build(),
                 get(JobOptions.TRAINING_TOLERANCE),
-                get(JobOptions.TRAINING_MIN_WINDOWS));
+                get(JobOptions.TRAINING_MIN_WINDOWS),
+                get(JobOptions.TRAINING_MAX_BUSY_SHARE),
+                get(JobOptions.TRAINING_ROLLBACK_MARGIN),
+                get(JobOptions.TRAINING_ROLLBACK_MIN_SAMPLES));
     }
 
     /**

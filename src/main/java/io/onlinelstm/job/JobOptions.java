@@ -123,8 +123,9 @@ public final class JobOptions {
                     + " deterministic, for bounded replays).");
 
     public static final ConfigOption<Integer> TRAINING_STRIDE = key("training.stride")
-            .intType().defaultValue(8)
-            .withDescription("A series offers a training window every this many readings.");
+            .intType().defaultValue(32)
+            .withDescription("A series offers a training window every this many readings (the default, equal to"
+                    + " the window length, makes windows that do not overlap).");
 
     public static final ConfigOption<Double> TRAINING_SAMPLE_RATE = key("training.sample-rate")
             .doubleType().defaultValue(1.0)
@@ -174,6 +175,20 @@ public final class JobOptions {
             .doubleType().defaultValue(0.02)
             .withDescription("A candidate is published when its validation loss is at most the serving model's x (1 + tolerance).");
 
+    public static final ConfigOption<Double> TRAINING_MAX_BUSY_SHARE = key("training.max-busy-share")
+            .doubleType().defaultValue(0.2)
+            .withDescription("Most of its thread's time the async trainer spends training: after a round it rests,"
+                    + " so on a shared TaskManager it cannot starve the forecasters. 1 trains back to back.");
+
+    public static final ConfigOption<Double> TRAINING_ROLLBACK_MARGIN = key("training.rollback-margin")
+            .doubleType().defaultValue(0.0)
+            .withDescription("Roll back to the previous version (published as a new version) when the newest one's"
+                    + " live mean absolute error is worse by more than this share, e.g. 0.1; 0 turns rollback off.");
+
+    public static final ConfigOption<Long> TRAINING_ROLLBACK_MIN_SAMPLES = key("training.rollback-min-samples")
+            .longType().defaultValue(1_000L)
+            .withDescription("Scored live forecasts each version needs before their errors are compared.");
+
     public static final ConfigOption<String> MODEL_STORE = key("model.store")
             .stringType().defaultValue("file:///tmp/online-lstm/models")
             .withDescription("Folder of published models (file://, s3://, hdfs://), reachable from every TaskManager.");
@@ -222,7 +237,8 @@ public final class JobOptions {
                 BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, STATE_TTL,
                 TRAINING_MODE, TRAINING_STRIDE, TRAINING_SAMPLE_RATE, TRAINING_BUFFER, TRAINING_HOLDOUT,
                 TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_MIN_WINDOWS, TRAINING_STEPS, TRAINING_BATCH,
-                TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE,
+                TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE, TRAINING_MAX_BUSY_SHARE,
+                TRAINING_ROLLBACK_MARGIN, TRAINING_ROLLBACK_MIN_SAMPLES,
                 MODEL_STORE, MODEL_INITIAL, TOPIC_MODEL_UPDATES,
                 JOB_NAME, PARALLELISM, BUFFER_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_STORAGE, STATE_BACKEND);
     }

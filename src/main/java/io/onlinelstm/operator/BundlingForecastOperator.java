@@ -11,6 +11,7 @@ import io.onlinelstm.model.LstmModel;
 import io.onlinelstm.model.ModelWeights;
 import io.onlinelstm.model.StepBatch;
 import io.onlinelstm.model.WeightsCodec;
+import io.onlinelstm.training.LiveErrorReport;
 import io.onlinelstm.training.ModelStore;
 import io.onlinelstm.training.ModelUpdate;
 import io.onlinelstm.training.OnlineLearner;
@@ -79,7 +80,16 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     public static final OutputTag<TrainingWindow> TRAINING_WINDOWS =
             new OutputTag<>("training-windows", TypeInformation.of(TrainingWindow.class));
 
+    /** Live error per model version, for the trainer's optional rollback. */
+    public static final OutputTag<LiveErrorReport> LIVE_ERRORS =
+            new OutputTag<>("live-errors", TypeInformation.of(LiveErrorReport.class));
+    /** Scored forecasts between two live-error reports of one forecaster. */
+    static final int LIVE_ERROR_REPORT_EVERY = 1_000;
+
     private final ForecasterSettings settings;
+    private transient Map<Long, double[]> liveErrors;
+    private transient long scoredSinceReport;
+    private transient long[] scoredVersionOf;
 
     private transient ListState<byte[]> servingModelState;
     private transient ListState<byte[]> learnerState;
@@ -197,6 +207,8 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         rowOf = new long[size];
         statesOf = new SeriesState[size];
         forecastsOf = new Forecast[size];
+        scoredVersionOf = new long[size];
+        liveErrors = new HashMap<>();
         registerMetrics();
     }
 
@@ -364,6 +376,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
                 continue;
             }
             statesOf[i] = state;
+            scoredVersionOf[i] = state.lastForecastVersion;
             forecastsOf[i] = stepper.prepare(reading, state, batch, rowOf, i);
             if (settings.training() != null) {
                 offerWindow(reading, state);
@@ -388,6 +401,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             Reading reading = pending.get(i);
             Forecast forecast = forecastsOf[i];
             stepper.complete(reading, state, batch, (int) rowOf[i], forecast);
+            state.lastForecastVersion = modelVersion;
             setCurrentKey(reading.key);
             seriesState.update(state);
             forecast.modelVersion = modelVersion;
@@ -395,6 +409,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             latencyMillis.update(forecast.latencyMs);
             if (forecast.error != null) {
                 maeModel.add(Math.abs(forecast.error));
+                trackLiveError(scoredVersionOf[i], Math.abs(forecast.error));
             }
             if (forecast.persistenceError != null) {
                 maePersistence.add(Math.abs(forecast.persistenceError));
@@ -403,6 +418,24 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             forecastsOut.inc();
             statesOf[i] = null;
             forecastsOf[i] = null;
+        }
+    }
+
+    /** The trainer judges versions by their live error: only useful when it is a separate operator. */
+    private void trackLiveError(long version, double absError) {
+        if (settings.training() == null || settings.inlineTraining() || !settings.training().rollbackEnabled()) {
+            return;
+        }
+        double[] acc = liveErrors.computeIfAbsent(version, v -> new double[2]);
+        acc[0] += absError;
+        acc[1]++;
+        if (++scoredSinceReport >= LIVE_ERROR_REPORT_EVERY) {
+            for (Map.Entry<Long, double[]> e : liveErrors.entrySet()) {
+                output.collect(LIVE_ERRORS, new StreamRecord<>(
+                        new LiveErrorReport(e.getKey(), e.getValue()[0], (long) e.getValue()[1])));
+            }
+            liveErrors.clear();
+            scoredSinceReport = 0;
         }
     }
 

@@ -24,6 +24,8 @@ public final class SeriesState {
     public long lastTs;
     /** The forecast made after the last reading, in original units; null before the first one. */
     public float[] lastForecast;
+    /** Version of the model that made {@link #lastForecast}. */
+    public long lastForecastVersion;
     /** Ring buffer of the last {@code windowCapacity} normalised input vectors. */
     public float[] window;
     /** Slot the next input vector goes to. */

@@ -42,6 +42,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         s.lastValue = from.lastValue;
         s.lastTs = from.lastTs;
         s.lastForecast = from.lastForecast == null ? null : from.lastForecast.clone();
+        s.lastForecastVersion = from.lastForecastVersion;
         s.window = from.window == null ? null : from.window.clone();
         s.windowNext = from.windowNext;
         s.windowFill = from.windowFill;
@@ -69,6 +70,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         out.writeDouble(s.lastValue);
         out.writeLong(s.lastTs);
         writeFloats(s.lastForecast, out);
+        out.writeLong(s.lastForecastVersion);
         writeFloats(s.window, out);
         out.writeInt(s.windowNext);
         out.writeInt(s.windowFill);
@@ -90,6 +92,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         s.lastValue = in.readDouble();
         s.lastTs = in.readLong();
         s.lastForecast = readFloats(in);
+        s.lastForecastVersion = in.readLong();
         s.window = readFloats(in);
         s.windowNext = in.readInt();
         s.windowFill = in.readInt();

@@ -24,6 +24,8 @@ public class ModelUpdate {
     public long publishedAt;
     /** Wall-clock arrival of the newest window the version could learn from. */
     public long newestWindowAt;
+    /** When this version restores an earlier one after a live-error rollback: that version; else 0. */
+    public long rollbackOf;
 
     public ModelUpdate() {}
 }

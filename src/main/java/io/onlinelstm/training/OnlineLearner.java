@@ -44,12 +44,17 @@ public final class OnlineLearner implements AutoCloseable {
     private long rounds;
 
     private LstmTrainer.AdamState servingOptimizerState;
+    /** The version that served before the current one, kept for a live-error rollback; null when none. */
+    private VersionedModel previous;
+    private LstmTrainer.AdamState previousOptimizerState;
+    private long rollbacks;
     private long version;
     private long published;
     private long rejected;
     private long refusedWindows;
     private long newSinceRound;
     private long lastRoundAt = Long.MIN_VALUE;
+    private long restUntil = Long.MIN_VALUE;
     private long newestWindowAt;
 
     public OnlineLearner(ModelWeights initial, long initialVersion, ComputeDevice device, TrainingSettings settings) {
@@ -82,9 +87,16 @@ public final class OnlineLearner implements AutoCloseable {
         return true;
     }
 
-    /** Whether a round is due: enough new windows, or (when {@code nowMillis} >= 0) enough time. */
+    /**
+     * Whether a round is due: enough new windows, or enough time. With {@code nowMillis} < 0 (inline
+     * mode) only the window count counts, so replays repeat exactly; with a clock, the trainer also
+     * rests after each round to stay within its busy share.
+     */
     public boolean due(long nowMillis) {
         if (buffer.size() < settings.minWindows() || buffer.trainable() == 0) {
+            return false;
+        }
+        if (nowMillis >= 0 && nowMillis < restUntil) {
             return false;
         }
         if (newSinceRound >= settings.trainEveryWindows()) {
@@ -114,8 +126,15 @@ public final class OnlineLearner implements AutoCloseable {
         Batch holdout = Batch.of(buffer.holdoutWindows(), config);
         float candidateLoss = LossEvaluator.mse(candidate, holdout.inputs, holdout.targets, holdout.size, holdout.window);
         float servingLoss = LossEvaluator.mse(serving, holdout.inputs, holdout.targets, holdout.size, holdout.window);
+        if (nowMillis >= 0) {
+            // Rest in proportion to the work just done (training and validation), to keep the busy share.
+            long busy = Math.max(0, System.currentTimeMillis() - nowMillis);
+            restUntil = nowMillis + busy + (long) (busy * (1 / settings.maxBusyShare() - 1));
+        }
         String refusal = gate(applied, candidateLoss, servingLoss);
         if (refusal == null) {
+            previous = VersionedModel.of(version, serving.weights());
+            previousOptimizerState = servingOptimizerState;
             version++;
             published++;
             ModelWeights weights = candidate.weights();
@@ -124,14 +143,47 @@ public final class OnlineLearner implements AutoCloseable {
             LOG.info("Published model version {}: validation loss {} (serving was {}), train loss {}",
                     version, candidateLoss, servingLoss, trainLoss);
             return new RoundOutcome(true, version, weights, trainLoss, candidateLoss, servingLoss, applied, null,
-                    newestWindowAt);
+                    newestWindowAt, 0);
         }
         rejected++;
         candidate.loadWeights(serving.weights());
         trainer.restoreState(servingOptimizerState);
         LOG.warn("Rejected a candidate after version {}: {}", version, refusal);
         return new RoundOutcome(false, version, null, trainLoss, candidateLoss, servingLoss, applied, refusal,
-                newestWindowAt);
+                newestWindowAt, 0);
+    }
+
+    /** The version before the serving one, if a rollback to it is possible. */
+    public long previousVersion() {
+        return previous == null ? -1 : previous.version();
+    }
+
+    /**
+     * Publishes the previous version's weights again, as the next version (versions only go
+     * forward), and continues training from them.
+     */
+    public RoundOutcome rollBack(String reason) {
+        if (previous == null) {
+            throw new IllegalStateException("No previous version to roll back to");
+        }
+        long restored = previous.version();
+        ModelWeights weights = previous.weights(config);
+        serving.loadWeights(weights);
+        candidate.loadWeights(weights);
+        trainer.restoreState(previousOptimizerState);
+        servingOptimizerState = previousOptimizerState;
+        previous = null;
+        previousOptimizerState = null;
+        version++;
+        published++;
+        rollbacks++;
+        LOG.warn("Rolled back to the weights of version {} as version {}: {}", restored, version, reason);
+        return new RoundOutcome(true, version, weights, Float.NaN, Float.NaN, Float.NaN, 0, reason, newestWindowAt,
+                restored);
+    }
+
+    public long rollbacks() {
+        return rollbacks;
     }
 
     private String gate(int applied, float candidateLoss, float servingLoss) {
@@ -195,6 +247,13 @@ public final class OnlineLearner implements AutoCloseable {
             writeAdam(out, servingOptimizerState);
             writeAdam(out, trainer.exportState());
             buffer.write(out);
+            out.writeLong(rollbacks);
+            out.writeBoolean(previous != null);
+            if (previous != null) {
+                out.writeLong(previous.version());
+                writeBytes(out, previous.encoded());
+                writeAdam(out, previousOptimizerState);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -221,6 +280,15 @@ public final class OnlineLearner implements AutoCloseable {
             servingOptimizerState = readAdam(in);
             trainer.restoreState(readAdam(in));
             buffer.read(in);
+            rollbacks = in.readLong();
+            if (in.readBoolean()) {
+                long v = in.readLong();
+                previous = new VersionedModel(v, readBytes(in));
+                previousOptimizerState = readAdam(in);
+            } else {
+                previous = null;
+                previousOptimizerState = null;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot restore the trainer's state: " + e.getMessage(), e);
         }

@@ -20,4 +20,5 @@ public record RoundOutcome(
         float servingLoss,
         int stepsApplied,
         String reason,
-        long newestWindowAt) {}
+        long newestWindowAt,
+        long rollbackOf) {}

@@ -11,7 +11,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +22,13 @@ import org.slf4j.LoggerFactory;
  * time, and for every candidate that passes the validation gate writes the version to the model
  * store and emits a {@link ModelUpdate}. Weights, Adam moments, the buffer and the version counter
  * are checkpointed.
+ *
+ * <p>Its second input, the forecasters' live error per version, drives the optional rollback: when
+ * the newest version does worse on live data than the one before it by more than the margin, the
+ * earlier weights are published again as the next version.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
-        implements OneInputStreamOperator<TrainingWindow, ModelUpdate> {
+        implements TwoInputStreamOperator<TrainingWindow, LiveErrorReport, ModelUpdate> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
@@ -43,6 +47,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private transient ModelStore store;
     private transient TrainingMetrics metrics;
     private transient Counter windowsIn;
+    private transient LiveErrors liveErrors;
 
     public TrainerOperator(LstmConfig config, ComputeDevice device, TrainingSettings settings,
                            VersionedModel initialModel, String storeUri) {
@@ -77,6 +82,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         store = new ModelStore(storeUri);
         metrics = new TrainingMetrics(getMetricGroup(), learner);
         windowsIn = getMetricGroup().counter("windowsIn");
+        liveErrors = new LiveErrors();
         scheduleCheck();
     }
 
@@ -90,10 +96,27 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     }
 
     @Override
-    public void processElement(StreamRecord<TrainingWindow> element) throws Exception {
+    public void processElement1(StreamRecord<TrainingWindow> element) throws Exception {
         windowsIn.inc();
         learner.offer(element.getValue());
         maybeTrain(System.currentTimeMillis());
+    }
+
+    @Override
+    public void processElement2(StreamRecord<LiveErrorReport> element) throws Exception {
+        if (!settings.rollbackEnabled()) {
+            return;
+        }
+        liveErrors.add(element.getValue());
+        long current = learner.version();
+        long previous = learner.previousVersion();
+        if (previous >= 0 && liveErrors.worse(current, previous, settings.rollbackMargin(), settings.rollbackMinSamples())) {
+            String reason = String.format("live MAE of version %d is %.5f against %.5f of version %d (margin %.0f%%)",
+                    current, liveErrors.mae(current), liveErrors.mae(previous), previous, settings.rollbackMargin() * 100);
+            RoundOutcome outcome = learner.rollBack(reason);
+            publish(outcome, System.currentTimeMillis());
+            liveErrors.forgetBefore(previous);
+        }
     }
 
     private void maybeTrain(long now) {
@@ -121,6 +144,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         update.servingLoss = outcome.servingLoss();
         update.publishedAt = now;
         update.newestWindowAt = outcome.newestWindowAt();
+        update.rollbackOf = outcome.rollbackOf();
         update.uri = store.write(model, update);
         update.weights = model.encoded().length <= INLINE_WEIGHTS_LIMIT ? model.encoded() : null;
         output.collect(new StreamRecord<>(update, now));

@@ -15,6 +15,7 @@ public final class TrainingMetrics {
         group.gauge("validationLossServing", () -> servingLoss);
         group.gauge("versionsPublished", learner::published);
         group.gauge("versionsRejected", learner::rejected);
+        group.gauge("rollbacks", learner::rollbacks);
         group.gauge("windowsRefused", learner::refusedWindows);
         group.gauge("replayBufferSize", learner::bufferSize);
     }

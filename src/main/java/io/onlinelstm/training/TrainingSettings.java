@@ -17,6 +17,12 @@ import java.time.Duration;
  * @param batchSize windows per Adam step
  * @param tolerance a candidate is published when its validation loss is at most serving x (1 + tolerance)
  * @param minWindows windows needed before the first round
+ * @param maxBusyShare most of its thread's time the trainer may spend training (async mode): after
+ *     a round of d ms it rests d x (1 / share - 1) ms, so on a busy TaskManager it cannot starve the
+ *     forecasters; 1 trains back to back
+ * @param rollbackMargin roll back to the previous version when the newest one's live mean absolute
+ *     error is worse by more than this share (async mode); 0 turns rollback off
+ * @param rollbackMinSamples scored live forecasts each of the two versions needs before comparing
  */
 public record TrainingSettings(
         int stride,
@@ -29,7 +35,10 @@ public record TrainingSettings(
         int batchSize,
         OptimizerConfig optimizer,
         double tolerance,
-        int minWindows) implements Serializable {
+        int minWindows,
+        double maxBusyShare,
+        double rollbackMargin,
+        long rollbackMinSamples) implements Serializable {
 
     public TrainingSettings {
         positive("stride", stride);
@@ -43,6 +52,12 @@ public record TrainingSettings(
         positive("train-every-windows", trainEveryWindows);
         positive("steps per round", stepsPerRound);
         positive("batch size", batchSize);
+        if (!(maxBusyShare > 0 && maxBusyShare <= 1)) {
+            throw new IllegalArgumentException("training.max-busy-share must be in (0, 1], got " + maxBusyShare);
+        }
+        if (!(rollbackMargin >= 0) || Double.isInfinite(rollbackMargin)) {
+            throw new IllegalArgumentException("training.rollback-margin must be a finite number >= 0, got " + rollbackMargin);
+        }
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw new IllegalArgumentException("training.tolerance must be a finite number >= 0, got " + tolerance);
         }
@@ -55,8 +70,12 @@ public record TrainingSettings(
     }
 
     public static TrainingSettings defaults() {
-        return new TrainingSettings(8, 1.0, 10_000, 256, 512, Duration.ofSeconds(30), 20, 64,
-                OptimizerConfig.defaults(), 0.02, 512);
+        return new TrainingSettings(32, 1.0, 10_000, 256, 512, Duration.ofSeconds(30), 20, 64,
+                OptimizerConfig.defaults(), 0.02, 512, 0.2, 0.0, 1_000);
+    }
+
+    public boolean rollbackEnabled() {
+        return rollbackMargin > 0;
     }
 
     /** Whether the reading count-th (1-based) of a series offers a window. */

@@ -30,7 +30,7 @@ class InlineTrainingTest {
         ForecasterSettings base = new ForecasterSettings(MODEL, ComputeDevice.CPU, 64, Duration.ofHours(1), 24,
                 OutOfOrderPolicy.DEAD_LETTER, Duration.ZERO).withInitialModel(start);
         TrainingSettings training = new TrainingSettings(4, 1.0, 4_000, 128, 128, Duration.ofHours(1), 30, 32,
-                OptimizerConfig.builder().learningRate(0.005f).build(), 0.02, 256);
+                OptimizerConfig.builder().learningRate(0.005f).build(), 0.02, 256, 1.0, 0.0, 1_000);
         return train ? base.withTraining(training, true) : base;
     }
 

@@ -120,4 +120,32 @@ class ModelUpdateTest {
             assertNotEquals(null, after.error);
         }
     }
+
+    @Test
+    void liveErrorsAreReportedForTheVersionThatMadeEachForecast() throws Exception {
+        io.onlinelstm.training.TrainingSettings d = io.onlinelstm.training.TrainingSettings.defaults();
+        io.onlinelstm.training.TrainingSettings withRollback = new io.onlinelstm.training.TrainingSettings(
+                d.stride(), d.sampleRate(), d.bufferCapacity(), d.holdout(), d.trainEveryWindows(), d.trainEvery(),
+                d.stepsPerRound(), d.batchSize(), d.optimizer(), d.tolerance(), d.minWindows(), d.maxBusyShare(),
+                0.1, 100);
+        try (var h = open(settings(1, NEVER).withTraining(withRollback, false))) {
+            BundlingForecastOperator op = (BundlingForecastOperator) h.getOperator();
+            java.util.List<io.onlinelstm.io.Reading> first = new java.util.ArrayList<>();
+            java.util.List<io.onlinelstm.io.Reading> second = new java.util.ArrayList<>();
+            for (int t = 0; t < 600; t++) {
+                first.add(reading("a", t, Math.sin(t / 5.0)));
+                second.add(reading("a", 600 + t, Math.sin((600 + t) / 5.0)));
+            }
+            feed(h, first);
+            op.applyModelUpdate(update(1, otherWeights()));
+            feed(h, second);
+            java.util.Map<Long, Long> counts = new java.util.HashMap<>();
+            for (var r : h.getSideOutput(BundlingForecastOperator.LIVE_ERRORS)) {
+                counts.merge(r.getValue().version, r.getValue().count, Long::sum);
+            }
+            // 1,199 scored forecasts, one report after 1,000: the first reading after the swap is
+            // scored against a forecast version 0 made.
+            assertEquals(java.util.Map.of(0L, 600L, 1L, 400L), counts);
+        }
+    }
 }

@@ -19,7 +19,7 @@ class OnlineLearnerTest {
     private static final LstmConfig CONFIG = LstmConfig.builder().hiddenSize(16).layers(1).seed(5).build();
 
     static TrainingSettings settings(OptimizerConfig optimizer) {
-        return new TrainingSettings(1, 1.0, 2_000, 64, 128, Duration.ofHours(1), 20, 32, optimizer, 0.02, 256);
+        return new TrainingSettings(1, 1.0, 2_000, 64, 128, Duration.ofHours(1), 20, 32, optimizer, 0.02, 256, 1.0, 0.0, 1_000);
     }
 
     @Test
@@ -110,6 +110,25 @@ class OnlineLearnerTest {
             if (learner.due(-1)) {
                 learner.trainRound(0);
             }
+        }
+    }
+
+    @Test
+    void withAClockTheTrainerRestsToKeepItsBusyShare() {
+        TrainingSettings d = settings(OptimizerConfig.defaults());
+        TrainingSettings halfBusy = new TrainingSettings(d.stride(), d.sampleRate(), d.bufferCapacity(), d.holdout(),
+                1, d.trainEvery(), d.stepsPerRound(), d.batchSize(), d.optimizer(), d.tolerance(), d.minWindows(),
+                0.5, 0, 1);
+        try (OnlineLearner learner = new OnlineLearner(WeightInitializer.initialize(CONFIG), 0, ComputeDevice.CPU, halfBusy)) {
+            Windows.sine(400, 24, 24, 5).forEach(learner::offer);
+            long start = System.currentTimeMillis();
+            assertTrue(learner.due(start));
+            learner.trainRound(start);
+            long busy = System.currentTimeMillis() - start;
+            learner.offer(Windows.sine(1, 24, 24, 6).get(0));
+            assertFalse(learner.due(start + busy), "due again right after a round");
+            assertTrue(learner.due(start + 2 * busy + 1), "should be due after resting as long as it worked");
+            assertTrue(learner.due(-1), "without a clock (inline) only the window count matters");
         }
     }
 }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,15 +21,24 @@ class TrainerOperatorTest {
 
     private static final LstmConfig CONFIG = LstmConfig.builder().hiddenSize(16).layers(1).seed(5).build();
 
-    private static TrainerOperator trainer(Path store) {
-        return new TrainerOperator(CONFIG, ComputeDevice.CPU,
-                OnlineLearnerTest.settings(OptimizerConfig.builder().learningRate(0.01f).build()),
+    private static TrainerOperator trainer(Path store, double rollbackMargin) {
+        TrainingSettings s = OnlineLearnerTest.settings(OptimizerConfig.builder().learningRate(0.01f).build());
+        s = new TrainingSettings(s.stride(), s.sampleRate(), s.bufferCapacity(), s.holdout(), s.trainEveryWindows(),
+                s.trainEvery(), s.stepsPerRound(), s.batchSize(), s.optimizer(), s.tolerance(), s.minWindows(),
+                s.maxBusyShare(), rollbackMargin, 500);
+        return new TrainerOperator(CONFIG, ComputeDevice.CPU, s,
                 VersionedModel.of(0, WeightInitializer.initialize(CONFIG)), store.toUri().toString());
     }
 
-    private static OneInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate> open(Path store, OperatorSubtaskState state)
+    private static TwoInputStreamOperatorTestHarness<TrainingWindow, LiveErrorReport, ModelUpdate> open(Path store, OperatorSubtaskState state)
             throws Exception {
-        OneInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate> h = new OneInputStreamOperatorTestHarness<>(trainer(store));
+        return open(store, state, 0);
+    }
+
+    private static TwoInputStreamOperatorTestHarness<TrainingWindow, LiveErrorReport, ModelUpdate> open(
+            Path store, OperatorSubtaskState state, double rollbackMargin) throws Exception {
+        TwoInputStreamOperatorTestHarness<TrainingWindow, LiveErrorReport, ModelUpdate> h =
+                new TwoInputStreamOperatorTestHarness<>(trainer(store, rollbackMargin));
         h.setup();
         if (state != null) {
             h.initializeState(state);
@@ -42,7 +51,7 @@ class TrainerOperatorTest {
     void publishesVersionsToTheStoreAndAnnouncesThem(@TempDir Path store) throws Exception {
         try (var h = open(store, null)) {
             for (TrainingWindow w : Windows.sine(800, 24, 24, 1)) {
-                h.processElement(new StreamRecord<>(w, w.ts));
+                h.processElement1(new StreamRecord<>(w, w.ts));
             }
             List<ModelUpdate> updates = h.extractOutputValues();
             assertTrue(updates.size() >= 2, "updates: " + updates.size());
@@ -90,10 +99,38 @@ class TrainerOperatorTest {
         }
     }
 
-    private static void feed(OneInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate> h, List<TrainingWindow> ws)
+    private static void feed(TwoInputStreamOperatorTestHarness<TrainingWindow, LiveErrorReport, ModelUpdate> h, List<TrainingWindow> ws)
             throws Exception {
         for (TrainingWindow w : ws) {
-            h.processElement(new StreamRecord<>(w, w.ts));
+            h.processElement1(new StreamRecord<>(w, w.ts));
+        }
+    }
+
+    @Test
+    void aVersionThatDoesWorseLiveIsRolledBackAsTheNextVersion(@TempDir Path store) throws Exception {
+        try (var h = open(store, null, 0.1)) {
+            feed(h, Windows.sine(400, 24, 24, 3));
+            List<ModelUpdate> updates = h.extractOutputValues();
+            assertTrue(updates.size() >= 2, "need two published versions, got " + updates.size());
+            ModelUpdate previous = updates.get(updates.size() - 2);
+            ModelUpdate current = updates.get(updates.size() - 1);
+            // Not enough samples yet: nothing happens.
+            h.processElement2(new StreamRecord<>(new LiveErrorReport(previous.version, 100, 100)));
+            h.processElement2(new StreamRecord<>(new LiveErrorReport(current.version, 300, 100)));
+            assertEquals(updates.size(), h.extractOutputValues().size());
+            // Within the margin: no rollback either.
+            h.processElement2(new StreamRecord<>(new LiveErrorReport(previous.version, 900, 900)));
+            h.processElement2(new StreamRecord<>(new LiveErrorReport(current.version, 700, 900)));
+            assertEquals(updates.size(), h.extractOutputValues().size(), "MAE 1.0 vs 1.0 is within 10 %");
+            // Clearly worse: the previous weights come back as the next version.
+            h.processElement2(new StreamRecord<>(new LiveErrorReport(current.version, 1_000, 500)));
+            List<ModelUpdate> after = h.extractOutputValues();
+            assertEquals(updates.size() + 1, after.size());
+            ModelUpdate rollback = after.get(after.size() - 1);
+            assertEquals(current.version + 1, rollback.version, "a rollback is a new, higher version");
+            assertEquals(previous.version, rollback.rollbackOf);
+            assertEquals(previous.checksum, rollback.checksum, "the rollback carries the previous version's weights");
+            assertEquals(1, ((TrainerOperator) h.getOperator()).learner().rollbacks());
         }
     }
 }
