@@ -55,7 +55,10 @@ public final class JobConfig implements Serializable {
 
     public static JobConfig of(Map<String, String> values) {
         Map<String, ConfigOption<?>> known = new HashMap<>();
-        JobOptions.all().forEach(o -> known.put(o.key(), o));
+        JobOptions.all().forEach(o -> {
+            known.put(o.key(), o);
+            o.fallbackKeys().forEach(k -> known.put(k.getKey(), o));
+        });
         for (String name : values.keySet()) {
             if (!known.containsKey(name)) {
                 throw new IllegalArgumentException("Unknown option --" + name + ". Valid options: "

@@ -195,6 +195,7 @@ public final class JobOptions {
 
     public static final ConfigOption<String> MODEL_INITIAL = key("model.initial")
             .stringType().defaultValue("")
+            .withFallbackKeys("initial-model")
             .withDescription("Weights file to start from; empty takes the newest model in the store, else fresh weights from the seed.");
 
     public static final ConfigOption<String> TOPIC_MODEL_UPDATES = key("kafka.topic.model-updates")
