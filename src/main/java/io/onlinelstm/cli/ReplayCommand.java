@@ -1,0 +1,141 @@
+package io.onlinelstm.cli;
+
+import io.onlinelstm.job.JobConfig;
+import io.onlinelstm.replay.HistoryFile;
+import io.onlinelstm.replay.HistoryFormat;
+import io.onlinelstm.replay.ReplayRunner;
+import io.onlinelstm.replay.ScoreSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Bounded replay of a history file with inline training, scoring against baselines, and a report. */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Stream a CSV history file through the forecaster (inline training, deterministic), write every"
+                + " forecast to CSV, score it against persistence, seasonal naive and an online linear AR, and"
+                + " print one JSON summary line.")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The history file (CSV).")
+    Path file;
+
+    @Option(names = "--format", defaultValue = "wide",
+            description = "wide (a time column, one column per series) or long (time, key, value) (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--time-column", defaultValue = "", description = "Time column (default: the first column).")
+    String timeColumn;
+
+    @Option(names = "--key-column", defaultValue = "key", description = "Key column of the long format (default: ${DEFAULT-VALUE}).")
+    String keyColumn;
+
+    @Option(names = "--value-column", defaultValue = "value", description = "Value column of the long format (default: ${DEFAULT-VALUE}).")
+    String valueColumn;
+
+    @Option(names = "--time-format", defaultValue = "auto",
+            description = "auto (ISO-8601, yyyy-MM-dd HH:mm:ss or epoch ms), epoch-ms, epoch-s, or a pattern such as"
+                    + " dd.MM.yyyy HH:mm; times without offset are UTC (default: ${DEFAULT-VALUE}).")
+    String timeFormat;
+
+    @Option(names = "--eval-rows", description = "Scored rows FROM:TO (0-based, TO exclusive; default: all).")
+    String evalRows;
+
+    @Option(names = "--eval-times", description = "Scored times FROM..TO as in the file (alternative to --eval-rows).")
+    String evalTimes;
+
+    @Option(names = "--scale", defaultValue = "original",
+            description = "original (errors in the series' units) or zscore (divided by the fit range's population"
+                    + " standard deviation) (default: ${DEFAULT-VALUE}).")
+    String scale;
+
+    @Option(names = "--fit-rows", description = "Rows FROM:TO whose mean and standard deviation define z-scores (default: the scored rows).")
+    String fitRows;
+
+    @Option(names = "--season", defaultValue = "24", description = "Season of the seasonal naive baseline, in rows (default: ${DEFAULT-VALUE}).")
+    int season;
+
+    @Option(names = "--ar-lags", defaultValue = "24", description = "Lags of the online linear AR baseline (default: ${DEFAULT-VALUE}).")
+    int arLags;
+
+    @Option(names = "--ar-forgetting", defaultValue = "0.999", description = "Forgetting factor of its recursive least squares (default: ${DEFAULT-VALUE}).")
+    double arForgetting;
+
+    @Option(names = "--out", description = "Folder for forecasts.csv and summary.json (default: target/replay-NAME).")
+    Path outDir;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write PNG charts and index.md here.")
+    Path reportDir;
+
+    @Option(names = "--report-series", split = ",", description = "Series in the forecast charts (default: the first two).")
+    List<String> reportSeries = new ArrayList<>();
+
+    @Option(names = "--report-rows", defaultValue = "500", description = "Rows in the forecast charts (default: ${DEFAULT-VALUE}).")
+    int reportRows;
+
+    @Option(names = "--report-from", defaultValue = "-1", description = "First row of the forecast charts (default: the last scored rows).")
+    int reportFrom;
+
+    @Option(names = "--name", description = "Name in the summary (default: the file name without extension).")
+    String name;
+
+    @Option(names = "--job-option", paramLabel = "NAME=VALUE",
+            description = "Model, forecaster and training options of the job (see 'run --help'), e.g. --job-option model.hidden-size=32.")
+    Map<String, String> jobOptions = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        HistoryFormat fmt = new HistoryFormat(HistoryFormat.Layout.parse(format), timeColumn, keyColumn, valueColumn, timeFormat);
+        HistoryFile history = HistoryFile.read(file, fmt);
+        int[] eval = evalTimes != null ? timeRange(history, fmt, evalTimes) : rows(evalRows, history.rows());
+        int[] fit = fitRows != null ? rows(fitRows, history.rows()) : eval;
+        boolean zScore = switch (scale) {
+            case "zscore" -> true;
+            case "original" -> false;
+            default -> throw new IllegalArgumentException("--scale must be original or zscore, got " + scale);
+        };
+        String runName = name != null ? name : file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        Path out = outDir != null ? outDir : Path.of("target", "replay-" + runName);
+        java.nio.file.Files.createDirectories(out);
+        ReplayRunner.Settings settings = new ReplayRunner.Settings(runName, file, fmt, JobConfig.of(jobOptions),
+                new ScoreSettings(eval[0], eval[1], zScore, fit[0], fit[1], season, arLags, arForgetting),
+                out.resolve("forecasts.csv"), out.resolve("summary.json"), reportDir, reportSeries, reportFrom, reportRows,
+                System.console() != null);
+        ReplayRunner.run(settings, System.out);
+        return 0;
+    }
+
+    static int[] rows(String range, int rows) {
+        if (range == null) {
+            return new int[] {0, rows};
+        }
+        String[] parts = range.split(":");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("Row range must be FROM:TO, got '" + range + "'");
+        }
+        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+    }
+
+    private static int[] timeRange(HistoryFile history, HistoryFormat fmt, String range) {
+        String[] parts = range.split("\\.\\.");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("Time range must be FROM..TO, got '" + range + "'");
+        }
+        long from = fmt.parseTime(parts[0]);
+        long to = fmt.parseTime(parts[1]);
+        int a = 0;
+        while (a < history.rows() && history.time(a) < from) {
+            a++;
+        }
+        int b = a;
+        while (b < history.rows() && history.time(b) < to) {
+            b++;
+        }
+        return new int[] {a, b};
+    }
+}

@@ -1,0 +1,170 @@
+package io.onlinelstm.replay;
+
+import io.onlinelstm.io.Forecast;
+import io.onlinelstm.io.JsonCodec;
+import io.onlinelstm.io.Reading;
+import io.onlinelstm.job.JobConfig;
+import io.onlinelstm.operator.BundlingForecastOperator;
+import io.onlinelstm.operator.ForecasterSettings;
+import io.onlinelstm.operator.OutOfOrderPolicy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replay: streams a history file through the forecaster on a local Flink at parallelism 1 with
+ * inline training (deterministic), writes every forecast to CSV, scores them against the file and
+ * the baselines, and optionally draws a report.
+ */
+public final class ReplayRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayRunner.class);
+
+    /**
+     * @param job model, forecaster and training options (training runs inline whatever the mode says)
+     * @param reportSeries series drawn in the forecast-against-actual charts (empty: the first two)
+     * @param reportFrom first row of those charts; -1 takes the last 500 scored rows
+     */
+    public record Settings(String name, Path file, HistoryFormat format, JobConfig job, ScoreSettings score,
+                           Path forecasts, Path summary, Path reportDir, List<String> reportSeries, int reportFrom,
+                           int reportRows, boolean terminal) {}
+
+    private ReplayRunner() {}
+
+    public static Map<String, Object> run(Settings settings, PrintStream out) throws Exception {
+        HistoryFile file = HistoryFile.read(settings.file(), settings.format());
+        reportBadCells(file, out);
+        if (file.rows() == 0) {
+            throw new IllegalArgumentException(settings.file() + " holds no usable rows");
+        }
+        ForecasterSettings forecaster = settings.job().forecaster()
+                .withTraining(settings.job().training(), true)
+                .withInitialModel(settings.job().initialModel());
+        // Bundles close on size and at the end only: a wall-clock flush would make replays differ.
+        forecaster = new ForecasterSettings(forecaster.model(), forecaster.device(), forecaster.bundleSize(),
+                Duration.ofDays(365), forecaster.window(), OutOfOrderPolicy.DEAD_LETTER, Duration.ZERO,
+                forecaster.training(), true, forecaster.initialModel());
+
+        String run = UUID.randomUUID().toString();
+        long total = file.presentValues();
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        env.fromSource(new DataGeneratorSource<>(new ReplayReadings(settings.file(), settings.format()), total,
+                                TypeInformation.of(Reading.class)),
+                        WatermarkStrategy.noWatermarks(), "history file").uid("history-file")
+                .keyBy(r -> r.key, TypeInformation.of(String.class))
+                .transform("lstm forecaster", TypeInformation.of(Forecast.class), new BundlingForecastOperator(forecaster))
+                .uid("lstm-forecaster")
+                .sinkTo(new ForecastCsvSink(settings.forecasts(), forecaster.model().horizon(), run))
+                .name("forecasts csv").uid("forecasts-csv");
+        Progress progress = new Progress(out, settings.terminal(), total);
+        try {
+            JobClient job = env.executeAsync("replay " + settings.name());
+            // The local cluster goes away with the job, so watch the result rather than the status.
+            var result = job.getJobExecutionResult();
+            while (!result.isDone()) {
+                progress.update(ForecastCsvSink.written(run));
+                Thread.sleep(settings.terminal() ? 250 : 1_000);
+            }
+            result.get();
+            progress.update(ForecastCsvSink.written(run));
+        } finally {
+            ForecastCsvSink.forget(run);
+        }
+
+        long[] versionOfRow = new long[file.rows()];
+        double[][] forecasts = ForecastCsvSink.readForecasts(settings.forecasts(), file, versionOfRow);
+        Scorer.Result result = Scorer.score(file, forecasts, settings.score());
+        Map<String, Object> summary = summary(settings, file, forecaster, result);
+        Files.write(settings.summary(), JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+        if (settings.reportDir() != null) {
+            ReportWriter.write(settings, file, forecasts, versionOfRow, result, summary);
+            out.println("Report: " + settings.reportDir().resolve("index.md"));
+        }
+        out.println(JsonCodec.mapper().writeValueAsString(headline(summary)));
+        return summary;
+    }
+
+    private static void reportBadCells(HistoryFile file, PrintStream out) {
+        List<HistoryFile.BadCell> bad = file.badCells();
+        if (bad.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> perSeries = new LinkedHashMap<>();
+        bad.forEach(b -> perSeries.merge(b.series(), 1, Integer::sum));
+        out.printf("%,d bad cells skipped (per series: %s); the first ones:%n", bad.size(), perSeries);
+        bad.stream().limit(10).forEach(b -> out.printf("  line %d, %s: '%s' (%s)%n", b.line(), b.series(), b.text(), b.reason()));
+        LOG.warn("{} bad cells in the history file: {}", bad.size(), perSeries);
+    }
+
+    static Map<String, Object> summary(Settings settings, HistoryFile file, ForecasterSettings forecaster,
+                                       Scorer.Result result) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("replay", settings.name());
+        s.put("horizon", forecaster.model().horizon());
+        s.put("rows", result.rows());
+        s.put("keys", file.series().size());
+        s.put("scored", result.overall().get("model").count());
+        s.put("scale", settings.score().zScore() ? "zscore" : "original");
+        s.put("eval_rows", List.of(settings.score().evalFrom(), Math.min(settings.score().evalTo(), file.rows())));
+        putMetrics(s, result.overall());
+        s.put("bad_cells", file.badCells().size());
+        Map<String, Object> per = new LinkedHashMap<>();
+        result.perSeries().forEach((series, errors) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            putMetrics(m, errors);
+            per.put(series, m);
+        });
+        s.put("per_series", per);
+        s.put("model", Map.of("hidden", forecaster.model().hiddenSize(), "layers", forecaster.model().layers(),
+                "window", forecaster.window()));
+        return s;
+    }
+
+    private static void putMetrics(Map<String, Object> target, Map<String, Scorer.Errors> errors) {
+        for (String measure : List.of("mse", "mae", "rmse")) {
+            for (String method : Scorer.METHODS) {
+                Scorer.Errors e = errors.get(method);
+                double v = switch (measure) {
+                    case "mse" -> e.mse();
+                    case "mae" -> e.mae();
+                    default -> e.rmse();
+                };
+                target.put(method.equals("model") ? measure : measure + "_" + method, round(v));
+            }
+        }
+    }
+
+    /** The one-line summary: everything but the per-series breakdown. */
+    static Map<String, Object> headline(Map<String, Object> summary) {
+        Map<String, Object> h = new LinkedHashMap<>(summary);
+        h.remove("per_series");
+        return h;
+    }
+
+    static double round(double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 1e6) / 1e6;
+    }
+
+    static void ensureParent(Path p) throws IOException {
+        if (p.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(p.toAbsolutePath().getParent());
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.onlinelstm.replay;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** The replay report: PNG charts drawn with JFreeChart and an index.md that shows them with the figures. */
+final class ReportWriter {
+
+    private static final int WIDTH = 1200;
+    private static final int HEIGHT = 500;
+    /** Rows in the rolling mean of the error chart (a week of hourly rows). */
+    static final int ROLLING_ROWS = 168;
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0x7f7f7f), new Color(0xff7f0e), new Color(0x2ca02c)};
+
+    private ReportWriter() {}
+
+    static void write(ReplayRunner.Settings settings, HistoryFile file, double[][] forecasts, long[] versionOfRow,
+                      Scorer.Result result, Map<String, Object> summary) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Path dir = settings.reportDir();
+        Files.createDirectories(dir);
+        List<String> series = settings.reportSeries().isEmpty()
+                ? file.series().subList(0, Math.min(2, file.series().size()))
+                : settings.reportSeries();
+        int lastScored = result.scoredRows().isEmpty() ? file.rows() - 1 : result.scoredRows().get(result.scoredRows().size() - 1);
+        int from = settings.reportFrom() >= 0 ? settings.reportFrom() : Math.max(0, lastScored - settings.reportRows() + 1);
+        int to = Math.min(file.rows(), from + settings.reportRows());
+        List<String> images = new ArrayList<>();
+        for (String name : series) {
+            int s = file.series().indexOf(name);
+            if (s < 0) {
+                throw new IllegalArgumentException("Report series '" + name + "' is not in the file; it has " + file.series());
+            }
+            String png = "forecast_" + safe(name) + ".png";
+            ChartUtils.saveChartAsPNG(dir.resolve(png).toFile(), forecastChart(file, forecasts, s, from, to), WIDTH, HEIGHT);
+            images.add("![" + name + ": forecast against actual](" + png + ")");
+        }
+        ChartUtils.saveChartAsPNG(dir.resolve("rolling_error.png").toFile(), rollingErrorChart(result, summary), WIDTH, HEIGHT);
+        ChartUtils.saveChartAsPNG(dir.resolve("model_versions.png").toFile(), versionChart(versionOfRow), WIDTH, HEIGHT);
+        Files.writeString(dir.resolve("index.md"), index(settings, summary, images, from, to), StandardCharsets.UTF_8);
+    }
+
+    private static JFreeChart forecastChart(HistoryFile file, double[][] forecasts, int s, int from, int to) {
+        XYSeries actual = new XYSeries("actual");
+        XYSeries forecast = new XYSeries("forecast (made one row before)");
+        int previous = -1;
+        for (int r = 0; r < to; r++) {
+            double v = file.value(s, r);
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            if (r >= from) {
+                actual.add(r, v);
+                if (previous >= 0 && !Double.isNaN(forecasts[s][previous])) {
+                    forecast.add(r, forecasts[s][previous]);
+                }
+            }
+            previous = r;
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(actual);
+        data.addSeries(forecast);
+        JFreeChart chart = ChartFactory.createXYLineChart(file.series().get(s) + ": forecast against actual, rows "
+                + from + " to " + (to - 1), "row", file.series().get(s), data);
+        style(chart, new Color[] {Color.BLACK, COLORS[0]}, false);
+        return chart;
+    }
+
+    private static JFreeChart rollingErrorChart(Scorer.Result result, Map<String, Object> summary) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        List<double[]> rows = result.rowSquaredErrors();
+        for (int m = 0; m < Scorer.METHODS.length; m++) {
+            XYSeries line = new XYSeries(Scorer.METHODS[m]);
+            double sum = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                sum += rows.get(i)[m];
+                if (i >= ROLLING_ROWS) {
+                    sum -= rows.get(i - ROLLING_ROWS)[m];
+                }
+                if (i >= ROLLING_ROWS - 1) {
+                    line.add(result.scoredRows().get(i).intValue(), sum / ROLLING_ROWS);
+                }
+            }
+            data.addSeries(line);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Rolling MSE over " + ROLLING_ROWS + " rows (" + summary.get("scale")
+                + " scale): model against baselines", "row", "MSE", data);
+        style(chart, COLORS, false);
+        return chart;
+    }
+
+    private static JFreeChart versionChart(long[] versionOfRow) {
+        XYSeries line = new XYSeries("model version");
+        long current = -1;
+        for (int r = 0; r < versionOfRow.length; r++) {
+            current = Math.max(current, versionOfRow[r]);
+            line.add(r, current);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Model version serving each row", "row", "version",
+                new XYSeriesCollection(line));
+        chart.getXYPlot().setRenderer(new XYStepRenderer());
+        style(chart, new Color[] {COLORS[0]}, true);
+        return chart;
+    }
+
+    private static void style(JFreeChart chart, Color[] colors, boolean step) {
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xdddddd));
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        if (!step) {
+            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+            plot.setRenderer(renderer);
+        }
+        for (int i = 0; i < colors.length; i++) {
+            plot.getRenderer().setSeriesPaint(i, colors[i]);
+            plot.getRenderer().setSeriesStroke(i, new BasicStroke(1.4f));
+        }
+    }
+
+    private static String index(ReplayRunner.Settings settings, Map<String, Object> summary, List<String> images,
+                                int from, int to) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Replay report: ").append(summary.get("replay")).append("\n\n");
+        md.append("File `").append(settings.file().getFileName()).append("`, ").append(summary.get("keys"))
+                .append(" series, horizon ").append(summary.get("horizon")).append(", scored rows ")
+                .append(summary.get("eval_rows")).append(" (").append(summary.get("rows")).append(" rows, ")
+                .append(summary.get("scored")).append(" forecasts), errors on the ").append(summary.get("scale"))
+                .append(" scale. Bad cells skipped: ").append(summary.get("bad_cells")).append(".\n\n");
+        md.append("| method | MSE | MAE | RMSE |\n| --- | ---: | ---: | ---: |\n");
+        for (String m : Scorer.METHODS) {
+            String suffix = m.equals("model") ? "" : "_" + m;
+            md.append("| ").append(m.equals("model") ? "**LSTM (online)**" : m).append(" | ")
+                    .append(fmt(summary.get("mse" + suffix))).append(" | ").append(fmt(summary.get("mae" + suffix)))
+                    .append(" | ").append(fmt(summary.get("rmse" + suffix))).append(" |\n");
+        }
+        md.append("\nPer series (MSE):\n\n| series | LSTM | persistence | seasonal | linear AR |\n| --- | ---: | ---: | ---: | ---: |\n");
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> per = (Map<String, Map<String, Object>>) summary.get("per_series");
+        per.forEach((series, m) -> md.append("| ").append(series).append(" | ").append(fmt(m.get("mse"))).append(" | ")
+                .append(fmt(m.get("mse_persistence"))).append(" | ").append(fmt(m.get("mse_seasonal"))).append(" | ")
+                .append(fmt(m.get("mse_linear_ar"))).append(" |\n"));
+        md.append("\n## Forecast against actual (rows ").append(from).append(" to ").append(to - 1).append(")\n\n");
+        images.forEach(i -> md.append(i).append("\n\n"));
+        md.append("## Rolling error of the model and the baselines\n\n![rolling MSE](rolling_error.png)\n\n");
+        md.append("## Model versions over time\n\n![model versions](model_versions.png)\n");
+        return md.toString();
+    }
+
+    private static String fmt(Object v) {
+        return v instanceof Number n ? String.format("%.4f", n.doubleValue()) : String.valueOf(v);
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9_-]", "_");
+    }
+}
