@@ -8,6 +8,7 @@ import io.onlinelstm.model.WeightsCodec;
 import io.onlinelstm.training.ModelStore;
 import io.onlinelstm.training.TrainingSettings;
 import io.onlinelstm.training.VersionedModel;
+import io.onlinelstm.operator.ForecastTarget;
 import io.onlinelstm.operator.ForecasterSettings;
 import io.onlinelstm.operator.OutOfOrderPolicy;
 import java.io.Serializable;
@@ -185,7 +186,8 @@ public final class JobConfig implements Serializable {
                 get(JobOptions.STATE_TTL),
                 trainingMode().equals("off") ? null : training(),
                 trainingMode().equals("inline"),
-                null);
+                null,
+                ForecastTarget.parse(get(JobOptions.FORECAST_TARGET)));
     }
 
     /** One of committed-or-earliest, earliest, latest. */

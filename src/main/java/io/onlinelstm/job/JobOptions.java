@@ -110,6 +110,11 @@ public final class JobOptions {
             .stringType().defaultValue("dead-letter")
             .withDescription("A reading whose ts is not after its series' last: dead-letter (refuse, state unchanged) or accept.");
 
+    public static final ConfigOption<String> FORECAST_TARGET = key("forecaster.target")
+            .stringType().defaultValue("delta")
+            .withDescription("What the network outputs: delta (the change from the current value, so persistence is"
+                    + " its zero) or level (the next values themselves).");
+
     public static final ConfigOption<Duration> STATE_TTL = key("forecaster.state-ttl")
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("A series silent this long loses its state and starts afresh; 0 keeps state forever.");
@@ -235,7 +240,7 @@ public final class JobOptions {
                 KAFKA_STARTING_OFFSETS, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_PROPERTIES,
                 INPUT_MAX_RECORD_BYTES,
                 MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
-                BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, STATE_TTL,
+                BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, FORECAST_TARGET, STATE_TTL,
                 TRAINING_MODE, TRAINING_STRIDE, TRAINING_SAMPLE_RATE, TRAINING_BUFFER, TRAINING_HOLDOUT,
                 TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_MIN_WINDOWS, TRAINING_STEPS, TRAINING_BATCH,
                 TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE, TRAINING_MAX_BUSY_SHARE,

@@ -200,7 +200,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
 
         int size = settings.bundleSize();
         batch = new StepBatch(settings.model(), size);
-        stepper = new SeriesStepper(settings.model(), settings.windowCapacity());
+        stepper = new SeriesStepper(settings.model(), settings.windowCapacity(), settings.target());
         pending = new ArrayList<>(size);
         occurrences = new HashMap<>(size * 2);
         waveOf = new int[size];
@@ -447,7 +447,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         int horizon = settings.model().horizon();
         float[] inputs = new float[w * settings.model().features()];
         float[] targets = new float[w * horizon];
-        if (!state.extractWindow(w, horizon, inputs, targets)) {
+        if (!state.extractWindow(w, horizon, settings.target() == ForecastTarget.DELTA, inputs, targets)) {
             return;
         }
         TrainingWindow window = new TrainingWindow(reading.key, inputs, targets, reading.ts, System.currentTimeMillis());

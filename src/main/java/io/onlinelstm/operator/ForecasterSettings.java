@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param training how windows are offered for training; null: no windows, no training
  * @param inlineTraining train inside this operator, synchronously (bounded replays at parallelism 1)
  * @param initialModel the model to start from when there is no checkpoint; null: fresh from the seed
+ * @param target whether the network forecasts levels or changes from the current value
  */
 public record ForecasterSettings(
         LstmConfig model,
@@ -29,7 +30,8 @@ public record ForecasterSettings(
         Duration stateTtl,
         TrainingSettings training,
         boolean inlineTraining,
-        VersionedModel initialModel) implements Serializable {
+        VersionedModel initialModel,
+        ForecastTarget target) implements Serializable {
 
     public ForecasterSettings {
         if (bundleSize < 1) {
@@ -44,6 +46,9 @@ public record ForecasterSettings(
         if (stateTtl.isNegative()) {
             throw new IllegalArgumentException("state TTL must be >= 0 (0 = keep forever), got " + stateTtl);
         }
+        if (target == null) {
+            throw new IllegalArgumentException("forecast target must be level or delta");
+        }
         if (inlineTraining && training == null) {
             throw new IllegalArgumentException("inline training needs training settings");
         }
@@ -52,7 +57,7 @@ public record ForecasterSettings(
     /** Forecasting only: no training windows. */
     public ForecasterSettings(LstmConfig model, ComputeDevice device, int bundleSize, Duration maxWait, int window,
                               OutOfOrderPolicy outOfOrder, Duration stateTtl) {
-        this(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, null, false, null);
+        this(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, null, false, null, ForecastTarget.LEVEL);
     }
 
     /** Input vectors kept per series: a window plus the targets after it. */
@@ -62,16 +67,27 @@ public record ForecasterSettings(
 
     public ForecasterSettings withBundleSize(int size) {
         return new ForecasterSettings(model, device, size, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initialModel);
+                inlineTraining, initialModel, target);
     }
 
     public ForecasterSettings withTraining(TrainingSettings settings, boolean inline) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, settings,
-                inline, initialModel);
+                inline, initialModel, target);
     }
 
     public ForecasterSettings withInitialModel(VersionedModel initial) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initial);
+                inlineTraining, initial, target);
+    }
+
+    public ForecasterSettings withTarget(ForecastTarget newTarget) {
+        return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
+                inlineTraining, initialModel, newTarget);
+    }
+
+    /** Bundles that close only on size, barriers, watermarks and end of input: for deterministic replays. */
+    public ForecasterSettings withoutMaxWait() {
+        return new ForecasterSettings(model, device, bundleSize, Duration.ofDays(365), window, outOfOrder, stateTtl,
+                training, inlineTraining, initialModel, target);
     }
 }

@@ -15,12 +15,14 @@ final class SeriesStepper {
 
     private final LstmConfig config;
     private final int windowCapacity;
+    private final ForecastTarget target;
     private final double[] raw;
     private final float[] normalised;
 
-    SeriesStepper(LstmConfig config, int windowCapacity) {
+    SeriesStepper(LstmConfig config, int windowCapacity, ForecastTarget target) {
         this.config = config;
         this.windowCapacity = windowCapacity;
+        this.target = target;
         this.raw = new double[config.features()];
         this.normalised = new float[config.features()];
     }
@@ -64,7 +66,10 @@ final class SeriesStepper {
         int horizon = config.horizon();
         float[] forecast = new float[horizon];
         for (int k = 0; k < horizon; k++) {
-            forecast[k] = state.denormaliseValue(batch.forecast(row, k));
+            float z = batch.forecast(row, k);
+            forecast[k] = target == ForecastTarget.DELTA
+                    ? (float) (reading.value + z * state.scale(0))
+                    : state.denormaliseValue(z);
         }
         if (state.lastForecast == null || state.lastForecast.length != horizon) {
             state.lastForecast = new float[horizon];

@@ -6,12 +6,10 @@ import io.onlinelstm.io.Reading;
 import io.onlinelstm.job.JobConfig;
 import io.onlinelstm.operator.BundlingForecastOperator;
 import io.onlinelstm.operator.ForecasterSettings;
-import io.onlinelstm.operator.OutOfOrderPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +54,7 @@ public final class ReplayRunner {
                 .withTraining(settings.job().training(), true)
                 .withInitialModel(settings.job().initialModel());
         // Bundles close on size and at the end only: a wall-clock flush would make replays differ.
-        forecaster = new ForecasterSettings(forecaster.model(), forecaster.device(), forecaster.bundleSize(),
-                Duration.ofDays(365), forecaster.window(), OutOfOrderPolicy.DEAD_LETTER, Duration.ZERO,
-                forecaster.training(), true, forecaster.initialModel());
+        forecaster = forecaster.withoutMaxWait();
 
         String run = UUID.randomUUID().toString();
         long total = file.presentValues();
@@ -133,7 +129,7 @@ public final class ReplayRunner {
         });
         s.put("per_series", per);
         s.put("model", Map.of("hidden", forecaster.model().hiddenSize(), "layers", forecaster.model().layers(),
-                "window", forecaster.window()));
+                "window", forecaster.window(), "target", forecaster.target().name().toLowerCase(java.util.Locale.ROOT)));
         return s;
     }
 

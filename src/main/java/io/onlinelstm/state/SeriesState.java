@@ -111,9 +111,10 @@ public final class SeriesState {
      * (input 0) of the {@code horizon} entries after it as targets. The newest entry is the last
      * target, so every target has been observed.
      *
+     * @param delta targets as changes from each input step's value rather than values
      * @return false when the ring does not yet hold window + horizon entries
      */
-    public boolean extractWindow(int window, int horizon, float[] inputsOut, float[] targetsOut) {
+    public boolean extractWindow(int window, int horizon, boolean delta, float[] inputsOut, float[] targetsOut) {
         int features = inputs();
         if (windowFill < window + horizon || window + horizon > windowCapacity()) {
             return false;
@@ -123,9 +124,10 @@ public final class SeriesState {
         for (int t = 0; t < window; t++) {
             windowEntry(oldestAge - t, entry);
             System.arraycopy(entry, 0, inputsOut, t * features, features);
+            float base = delta ? entry[0] : 0f;
             for (int k = 0; k < horizon; k++) {
                 windowEntry(oldestAge - t - 1 - k, entry);
-                targetsOut[t * horizon + k] = entry[0];
+                targetsOut[t * horizon + k] = entry[0] - base;
             }
         }
         return true;

@@ -21,12 +21,12 @@ class SeriesStateTest {
         for (int v = 1; v <= 5; v++) {
             s.pushWindow(new float[] {v});
         }
-        assertFalse(s.extractWindow(window, horizon, x, y), "5 entries cannot make a window of 4 plus 2 targets");
+        assertFalse(s.extractWindow(window, horizon, false, x, y), "5 entries cannot make a window of 4 plus 2 targets");
         for (int v = 6; v <= 9; v++) {
             s.pushWindow(new float[] {v});
         }
         // Ring holds 4..9: inputs 4..7, and each input's next two values; the last target is the newest, 9.
-        assertTrue(s.extractWindow(window, horizon, x, y));
+        assertTrue(s.extractWindow(window, horizon, false, x, y));
         assertArrayEquals(new float[] {4, 5, 6, 7}, x);
         assertArrayEquals(new float[] {5, 6, 6, 7, 7, 8, 8, 9}, y);
     }
@@ -39,7 +39,7 @@ class SeriesStateTest {
         }
         float[] x = new float[2 * 2];
         float[] y = new float[2];
-        assertTrue(s.extractWindow(2, 1, x, y));
+        assertTrue(s.extractWindow(2, 1, false, x, y));
         assertArrayEquals(new float[] {1, 10, 2, 20}, x);
         assertArrayEquals(new float[] {2, 3}, y);
     }

@@ -1,0 +1,139 @@
+package io.onlinelstm.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.onlinelstm.job.JobConfig;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Replays of short synthetic files end to end, on a local Flink with inline training. */
+class ReplayRunnerTest {
+
+    private static final int ROWS = 300;
+    private static final String[] SERIES = {"s1", "s2", "s3"};
+
+    static String syntheticWide(long seed) {
+        Random random = new Random(seed);
+        StringBuilder sb = new StringBuilder("time,s1,s2,s3\n");
+        for (int r = 0; r < ROWS; r++) {
+            sb.append(1_700_000_000_000L + r * 3_600_000L);
+            for (int s = 0; s < SERIES.length; s++) {
+                double v = 10 * (s + 1) + 3 * Math.sin(2 * Math.PI * (r + 5 * s) / 24) + 0.3 * random.nextGaussian();
+                sb.append(',').append(String.format(java.util.Locale.ROOT, "%.4f", v));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static ReplayRunner.Settings settings(Path dir, Path file, String name, Path report) {
+        JobConfig job = JobConfig.of(Map.of(
+                "model.hidden-size", "8", "model.layers", "1", "forecaster.window", "12",
+                "training.stride", "2", "training.min-windows", "64", "training.every-windows", "64",
+                "training.holdout-windows", "16", "training.steps", "5", "training.batch-size", "16"));
+        return new ReplayRunner.Settings(name, file, new HistoryFormat(HistoryFormat.Layout.WIDE, "time", "key", "value", "auto"),
+                job, new ScoreSettings(100, ROWS, true, 0, 100, 24, 24, 0.999), dir.resolve(name + "-forecasts.csv"),
+                dir.resolve(name + "-summary.json"), report, List.of("s2"), -1, 120, false);
+    }
+
+    private static Map<String, Object> run(ReplayRunner.Settings s, StringBuilder printed) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Map<String, Object> summary = ReplayRunner.run(s, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        printed.append(bytes.toString(StandardCharsets.UTF_8));
+        return summary;
+    }
+
+    @Test
+    void writesAForecastPerReadingAndBaselinesMatchAnIndependentComputation(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("synthetic.csv");
+        Files.writeString(file, syntheticWide(1));
+        StringBuilder out = new StringBuilder();
+        Map<String, Object> summary = run(settings(dir, file, "synthetic", dir.resolve("report")), out);
+
+        List<String> lines = Files.readAllLines(dir.resolve("synthetic-forecasts.csv"));
+        assertEquals(ROWS * SERIES.length + 1, lines.size(), "a forecast for every reading");
+        assertEquals("key,ts,value,forecast_1,model_version", lines.get(0));
+
+        // Persistence and seasonal naive on z-scores, computed here from the file alone.
+        HistoryFile h = HistoryFile.read(file, ScorerTest.format(HistoryFormat.Layout.WIDE));
+        double sqP = 0;
+        double sqS = 0;
+        int n = 0;
+        for (int s = 0; s < SERIES.length; s++) {
+            double mean = 0;
+            for (int r = 0; r < 100; r++) {
+                mean += h.value(s, r) / 100;
+            }
+            double var = 0;
+            for (int r = 0; r < 100; r++) {
+                var += (h.value(s, r) - mean) * (h.value(s, r) - mean) / 100;
+            }
+            for (int r = 100; r < ROWS; r++) {
+                double eP = (h.value(s, r - 1) - h.value(s, r)) / Math.sqrt(var);
+                double eS = (h.value(s, r - 24) - h.value(s, r)) / Math.sqrt(var);
+                sqP += eP * eP;
+                sqS += eS * eS;
+                n++;
+            }
+        }
+        assertEquals(200, ((Number) summary.get("rows")).intValue());
+        assertEquals(600L, ((Number) summary.get("scored")).longValue());
+        assertEquals(sqP / n, ((Number) summary.get("mse_persistence")).doubleValue(), 1e-5);
+        assertEquals(sqS / n, ((Number) summary.get("mse_seasonal")).doubleValue(), 1e-5);
+        assertTrue(Double.isFinite(((Number) summary.get("mse")).doubleValue()));
+        assertTrue(Files.exists(dir.resolve("synthetic-summary.json")));
+        assertTrue(out.toString().contains("{\"replay\":\"synthetic\",\"horizon\":1,\"rows\":200,\"keys\":3"), out.toString());
+
+        // The report: PNGs that open, and an index that shows them with the table.
+        for (String png : List.of("forecast_s2.png", "rolling_error.png", "model_versions.png")) {
+            BufferedImage image = ImageIO.read(dir.resolve("report").resolve(png).toFile());
+            assertNotNull(image, png + " is not a readable PNG");
+            assertEquals(1200, image.getWidth());
+        }
+        String index = Files.readString(dir.resolve("report").resolve("index.md"));
+        assertTrue(index.contains("| persistence |") && index.contains("(rolling_error.png)") && index.contains("(forecast_s2.png)"));
+    }
+
+    @Test
+    void twoReplaysOfTheSameFileGiveIdenticalSummaries(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("same.csv");
+        Files.writeString(file, syntheticWide(2));
+        Map<String, Object> first = run(settings(dir, file, "first", null), new StringBuilder());
+        Map<String, Object> second = run(settings(dir, file, "second", null), new StringBuilder());
+        first.remove("replay");
+        second.remove("replay");
+        assertEquals(first, second);
+        assertEquals(Files.readAllLines(dir.resolve("first-forecasts.csv")), Files.readAllLines(dir.resolve("second-forecasts.csv")));
+    }
+
+    @Test
+    void badCellsAreReportedAndTheReplayStillFinishes(@TempDir Path dir) throws Exception {
+        String[] lines = syntheticWide(3).split("\n");
+        lines[150] = lines[150].replaceFirst(",[^,]+$", ",abc");
+        lines[151] = lines[151].replaceFirst(",[^,]+,", ",,");
+        lines[200] = "not-a-time," + lines[200].substring(lines[200].indexOf(',') + 1);
+        Path file = dir.resolve("bad.csv");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        StringBuilder out = new StringBuilder();
+        Map<String, Object> summary = run(settings(dir, file, "bad", null), out);
+        assertEquals(3, ((Number) summary.get("bad_cells")).intValue());
+        assertTrue(out.toString().contains("3 bad cells skipped"), out.toString());
+        assertTrue(out.toString().contains("line 151, s3: 'abc' (not a number)"), out.toString());
+        assertTrue(out.toString().contains("unparseable time"), out.toString());
+        // Every present reading still got its forecast.
+        long present = HistoryFile.read(file, ScorerTest.format(HistoryFormat.Layout.WIDE)).presentValues();
+        assertEquals(present + 1, Files.readAllLines(dir.resolve("bad-forecasts.csv")).size());
+    }
+}
