@@ -171,7 +171,9 @@ public final class JobConfig implements Serializable {
             latest.get().weights(config);
             return latest.get();
         }
-        return VersionedModel.of(0, WeightInitializer.initialize(config));
+        // A fresh network that forecasts changes starts as persistence (zero output), not as noise around it.
+        boolean delta = ForecastTarget.parse(get(JobOptions.FORECAST_TARGET)) == ForecastTarget.DELTA;
+        return VersionedModel.of(0, delta ? WeightInitializer.initializeWithZeroHead(config) : WeightInitializer.initialize(config));
     }
 
     /** Forecaster settings without the initial model (see {@link #initialModel()}). */

@@ -37,6 +37,19 @@ public final class WeightInitializer {
         return new ModelWeights(config, tensors);
     }
 
+    /**
+     * Like {@link #initialize} but with a zero head: the network's first outputs are all zero. For
+     * a network that forecasts changes, that means it starts out as persistence and training can
+     * only add corrections to it.
+     */
+    public static ModelWeights initializeWithZeroHead(LstmConfig config) {
+        ModelWeights w = initialize(config);
+        Map<String, float[]> tensors = new LinkedHashMap<>(w.tensors());
+        tensors.put(TensorSpec.HEAD_WEIGHT, new float[config.horizon() * config.hiddenSize()]);
+        tensors.put(TensorSpec.HEAD_BIAS, new float[config.horizon()]);
+        return new ModelWeights(config, tensors);
+    }
+
     /** Row-major rows x cols, uniform in +-sqrt(6 / (rows + cols)). */
     static float[] glorotUniform(Random random, int rows, int cols) {
         double limit = Math.sqrt(6.0 / (rows + cols));

@@ -273,4 +273,19 @@ class BundlingForecastOperatorTest {
         }
         return m;
     }
+
+    @Test
+    void aDeltaNetworkWithAZeroHeadForecastsPersistence() throws Exception {
+        ForecasterSettings delta = settings(4, NEVER).withTarget(ForecastTarget.DELTA).withInitialModel(
+                io.onlinelstm.training.VersionedModel.of(0,
+                        io.onlinelstm.model.WeightInitializer.initializeWithZeroHead(ForecasterHarness.SMALL_MODEL)));
+        List<Reading> input = sines(3, 10, 4);
+        for (Forecast f : run(delta, input)) {
+            assertEquals((float) f.value, f.forecast[0], 1e-4f, "a zero change forecasts the current value");
+        }
+        // The same weights read as levels forecast the series' running mean instead.
+        ForecasterSettings level = delta.withTarget(ForecastTarget.LEVEL);
+        Forecast last = run(level, input).get(input.size() - 1);
+        assertTrue(Math.abs(last.forecast[0] - last.value) > 1e-3, "level output should not equal the value");
+    }
 }

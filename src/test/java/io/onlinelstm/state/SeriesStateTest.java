@@ -32,6 +32,19 @@ class SeriesStateTest {
     }
 
     @Test
+    void deltaTargetsAreChangesFromEachInputStep() {
+        SeriesState s = SeriesState.create(6, 1, 5);
+        for (int v : new int[] {1, 4, 9, 16, 25}) {
+            s.pushWindow(new float[] {v});
+        }
+        float[] x = new float[3];
+        float[] y = new float[3 * 2];
+        assertTrue(s.extractWindow(3, 2, true, x, y));
+        assertArrayEquals(new float[] {1, 4, 9}, x);
+        assertArrayEquals(new float[] {3, 8, 5, 12, 7, 16}, y);
+    }
+
+    @Test
     void multiFeatureWindowsUseValueAsTarget() {
         SeriesState s = SeriesState.create(2, 2, 3);
         for (int v = 1; v <= 3; v++) {
