@@ -68,7 +68,7 @@ final class SeriesStepper {
         for (int k = 0; k < horizon; k++) {
             float z = batch.forecast(row, k);
             forecast[k] = target == ForecastTarget.DELTA
-                    ? (float) (reading.value + z * state.scale(0))
+                    ? (float) (reading.value + z * state.changeScale())
                     : state.denormaliseValue(z);
         }
         if (state.lastForecast == null || state.lastForecast.length != horizon) {

@@ -20,6 +20,8 @@ public final class SeriesState {
     public double[] mean;
     /** Running sum of squared deviations of each input (Welford). */
     public double[] m2;
+    /** Sum of squared changes of the value between consecutive readings (count - 1 of them). */
+    public double changeSumSquares;
     public double lastValue;
     public long lastTs;
     /** The forecast made after the last reading, in original units; null before the first one. */
@@ -59,6 +61,10 @@ public final class SeriesState {
 
     /** Adds one reading's raw inputs to the normaliser. */
     public void observe(double[] raw) {
+        if (count > 0) {
+            double change = raw[0] - lastValue;
+            changeSumSquares += change * change;
+        }
         count++;
         for (int i = 0; i < mean.length; i++) {
             double delta = raw[i] - mean[i];
@@ -74,6 +80,18 @@ public final class SeriesState {
         }
         double std = Math.sqrt(m2[i] / count);
         return std > 1e-6 * Math.max(1.0, Math.abs(mean[i])) ? std : 1.0;
+    }
+
+    /**
+     * Root mean square of the value's changes between readings: the unit in which a network that
+     * forecasts changes works, so that smooth and jumpy series weigh alike in training. 1 while
+     * there is nothing to go by.
+     */
+    public double changeScale() {
+        if (count < 3 || changeSumSquares <= 0) {
+            return 1.0;
+        }
+        return Math.sqrt(changeSumSquares / (count - 1));
     }
 
     public float normalise(int i, double raw) {
@@ -111,7 +129,8 @@ public final class SeriesState {
      * (input 0) of the {@code horizon} entries after it as targets. The newest entry is the last
      * target, so every target has been observed.
      *
-     * @param delta targets as changes from each input step's value rather than values
+     * @param delta targets as changes from each input step's value, in units of {@link #changeScale()},
+     *     rather than values
      * @return false when the ring does not yet hold window + horizon entries
      */
     public boolean extractWindow(int window, int horizon, boolean delta, float[] inputsOut, float[] targetsOut) {
@@ -121,13 +140,15 @@ public final class SeriesState {
         }
         float[] entry = new float[features];
         int oldestAge = window + horizon - 1;
+        // Entries hold z-scores of the level; changes are measured in the series' typical change instead.
+        float perChange = delta ? (float) (scale(0) / changeScale()) : 1f;
         for (int t = 0; t < window; t++) {
             windowEntry(oldestAge - t, entry);
             System.arraycopy(entry, 0, inputsOut, t * features, features);
             float base = delta ? entry[0] : 0f;
             for (int k = 0; k < horizon; k++) {
                 windowEntry(oldestAge - t - 1 - k, entry);
-                targetsOut[t * horizon + k] = entry[0] - base;
+                targetsOut[t * horizon + k] = (entry[0] - base) * perChange;
             }
         }
         return true;

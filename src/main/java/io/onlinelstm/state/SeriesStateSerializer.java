@@ -39,6 +39,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         s.count = from.count;
         s.mean = from.mean == null ? null : from.mean.clone();
         s.m2 = from.m2 == null ? null : from.m2.clone();
+        s.changeSumSquares = from.changeSumSquares;
         s.lastValue = from.lastValue;
         s.lastTs = from.lastTs;
         s.lastForecast = from.lastForecast == null ? null : from.lastForecast.clone();
@@ -67,6 +68,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         out.writeLong(s.count);
         writeDoubles(s.mean, out);
         writeDoubles(s.m2, out);
+        out.writeDouble(s.changeSumSquares);
         out.writeDouble(s.lastValue);
         out.writeLong(s.lastTs);
         writeFloats(s.lastForecast, out);
@@ -89,6 +91,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         s.count = in.readLong();
         s.mean = readDoubles(in);
         s.m2 = readDoubles(in);
+        s.changeSumSquares = in.readDouble();
         s.lastValue = in.readDouble();
         s.lastTs = in.readLong();
         s.lastForecast = readFloats(in);
