@@ -93,7 +93,7 @@ final class ReportWriter {
                     sum -= rows.get(i - ROLLING_ROWS)[m];
                 }
                 if (i >= ROLLING_ROWS - 1) {
-                    line.add(result.scoredRows().get(i).intValue(), sum / ROLLING_ROWS);
+                    line.add(result.scoredRows().get(i).intValue(), Math.max(1e-4, sum / ROLLING_ROWS));
                 }
             }
             data.addSeries(line);
@@ -101,6 +101,10 @@ final class ReportWriter {
         JFreeChart chart = ChartFactory.createXYLineChart("Rolling MSE over " + ROLLING_ROWS + " rows (" + summary.get("scale")
                 + " scale): model against baselines", "row", "MSE", data);
         style(chart, COLORS, false);
+        // One bad stretch of one baseline would flatten everything else on a linear axis.
+        org.jfree.chart.axis.LogAxis log = new org.jfree.chart.axis.LogAxis("MSE (log scale)");
+        log.setSmallestValue(1e-4);
+        chart.getXYPlot().setRangeAxis(log);
         return chart;
     }
 
