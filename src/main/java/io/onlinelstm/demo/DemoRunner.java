@@ -65,6 +65,7 @@ public final class DemoRunner {
             kafka = EmbeddedKafka.start();
             kafka.createTopics(4, "readings", "forecasts");
             kafka.createTopics(1, "readings-dlq", "model-updates");
+            kafka.createTopics(4, "alerts");
 
             int port = settings.webUiPort() > 0 ? settings.webUiPort() : freePort();
             Configuration flinkConf = new Configuration();

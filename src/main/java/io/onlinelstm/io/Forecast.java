@@ -20,6 +20,8 @@ public class Forecast {
     public Double persistenceError;
     /** Milliseconds from the reading's arrival at the source to this forecast. */
     public long latencyMs;
+    /** Anomaly score of this reading in [0, 1], from the error of the forecast made for it; 0 in warm-up. */
+    public double anomalyScore;
 
     public Forecast() {}
 }

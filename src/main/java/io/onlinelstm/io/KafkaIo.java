@@ -54,6 +54,14 @@ public final class KafkaIo {
                 extra, d -> d.topic);
     }
 
+    /** Alerts as JSON, keyed by series key, exactly once like the forecasts. */
+    public static KafkaSink<Alert> alertSink(
+            String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
+            Properties extra) {
+        return exactlyOnceSink(bootstrapServers, topic, transactionalIdPrefix + "-alerts", transactionTimeout, extra,
+                a -> a.key);
+    }
+
     /** Model updates as JSON (weights base64), keyed by version, exactly once. */
     public static KafkaSink<io.onlinelstm.training.ModelUpdate> modelUpdateSink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,

@@ -104,6 +104,10 @@ public final class ForecastJob {
                 .sinkTo(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS), prefix,
                         config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
                 .name("kafka forecasts").uid("kafka-forecasts");
+        out.forecasts().getSideOutput(io.onlinelstm.operator.BundlingForecastOperator.ALERTS)
+                .sinkTo(KafkaIo.alertSink(servers, config.get(JobOptions.TOPIC_ALERTS), prefix,
+                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
+                .name("kafka alerts").uid("kafka-alerts");
         out.deadLetters()
                 .sinkTo(KafkaIo.deadLetterSink(servers, config.get(JobOptions.TOPIC_DEAD_LETTERS), prefix,
                         config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))

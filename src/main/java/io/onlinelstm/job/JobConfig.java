@@ -1,5 +1,6 @@
 package io.onlinelstm.job;
 
+import io.onlinelstm.anomaly.AnomalySettings;
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.OptimizerConfig;
@@ -189,7 +190,14 @@ public final class JobConfig implements Serializable {
                 trainingMode().equals("off") ? null : training(),
                 trainingMode().equals("inline"),
                 null,
-                ForecastTarget.parse(get(JobOptions.FORECAST_TARGET)));
+                ForecastTarget.parse(get(JobOptions.FORECAST_TARGET)),
+                anomaly());
+    }
+
+    public AnomalySettings anomaly() {
+        return new AnomalySettings(get(JobOptions.ANOMALY_THRESHOLD), get(JobOptions.ANOMALY_WARMUP),
+                get(JobOptions.ANOMALY_LONG_WINDOW), get(JobOptions.ANOMALY_SHORT_WINDOW),
+                get(JobOptions.ANOMALY_QUIET_PERIOD));
     }
 
     /** One of committed-or-earliest, earliest, latest. */

@@ -119,6 +119,33 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("A series silent this long loses its state and starts afresh; 0 keeps state forever.");
 
+    // ---- anomalies ---------------------------------------------------------------------------
+
+    public static final ConfigOption<Double> ANOMALY_THRESHOLD = key("anomaly.threshold")
+            .doubleType().defaultValue(0.9999)
+            .withDescription("Anomaly score at or above which a reading is anomalous: it raises an alert (debounced) and"
+                    + " stays out of training windows; 1 effectively turns alerts off.");
+
+    public static final ConfigOption<Integer> ANOMALY_WARMUP = key("anomaly.warmup")
+            .intType().defaultValue(200)
+            .withDescription("Scored readings per series before its anomaly score can be non-zero.");
+
+    public static final ConfigOption<Integer> ANOMALY_LONG_WINDOW = key("anomaly.long-window")
+            .intType().defaultValue(1_000)
+            .withDescription("Readings over which a series' usual forecast error is learnt.");
+
+    public static final ConfigOption<Integer> ANOMALY_SHORT_WINDOW = key("anomaly.short-window")
+            .intType().defaultValue(5)
+            .withDescription("Recent readings whose mean error is compared with the usual error.");
+
+    public static final ConfigOption<Duration> ANOMALY_QUIET_PERIOD = key("anomaly.quiet-period")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Event time after an alert during which the same series raises no other.");
+
+    public static final ConfigOption<String> TOPIC_ALERTS = key("kafka.topic.alerts")
+            .stringType().defaultValue("alerts")
+            .withDescription("Output topic of anomaly alerts (JSON, keyed by series key), written exactly once.");
+
     // ---- training ----------------------------------------------------------------------------
 
     public static final ConfigOption<String> TRAINING_MODE = key("training.mode")
@@ -241,6 +268,8 @@ public final class JobOptions {
                 INPUT_MAX_RECORD_BYTES,
                 MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
                 BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, FORECAST_TARGET, STATE_TTL,
+                ANOMALY_THRESHOLD, ANOMALY_WARMUP, ANOMALY_LONG_WINDOW, ANOMALY_SHORT_WINDOW, ANOMALY_QUIET_PERIOD,
+                TOPIC_ALERTS,
                 TRAINING_MODE, TRAINING_STRIDE, TRAINING_SAMPLE_RATE, TRAINING_BUFFER, TRAINING_HOLDOUT,
                 TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_MIN_WINDOWS, TRAINING_STEPS, TRAINING_BATCH,
                 TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE, TRAINING_MAX_BUSY_SHARE,

@@ -1,5 +1,7 @@
 package io.onlinelstm.operator;
 
+import io.onlinelstm.anomaly.ResidualScorer;
+import io.onlinelstm.io.Alert;
 import io.onlinelstm.io.DeadLetter;
 import io.onlinelstm.io.DeadLetterReason;
 import io.onlinelstm.io.Forecast;
@@ -80,6 +82,9 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     public static final OutputTag<TrainingWindow> TRAINING_WINDOWS =
             new OutputTag<>("training-windows", TypeInformation.of(TrainingWindow.class));
 
+    /** Anomaly alerts. */
+    public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
+
     /** Live error per model version, for the trainer's optional rollback. */
     public static final OutputTag<LiveErrorReport> LIVE_ERRORS =
             new OutputTag<>("live-errors", TypeInformation.of(LiveErrorReport.class));
@@ -125,6 +130,10 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     private transient RollingMean maeModel;
     private transient RollingMean maePersistence;
     private transient Counter windowsOffered;
+    private transient ResidualScorer anomalyScorer;
+    private transient Counter alertsRaised;
+    private transient Counter anomalousReadings;
+    private transient Histogram anomalyScores;
     private transient Counter updatesRefused;
     private transient Counter updatesIgnored;
     private transient TrainingMetrics trainingMetrics;
@@ -208,6 +217,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         statesOf = new SeriesState[size];
         forecastsOf = new Forecast[size];
         scoredVersionOf = new long[size];
+        anomalyScorer = settings.anomaly() == null ? null : new ResidualScorer(settings.anomaly());
         liveErrors = new HashMap<>();
         registerMetrics();
     }
@@ -228,6 +238,9 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         group.gauge("modelVersion", () -> modelVersion);
         group.gauge("modelStalenessMillis", () -> lastStalenessMillis);
         windowsOffered = group.counter("trainingWindowsOffered");
+        alertsRaised = group.counter("alertsRaised");
+        anomalousReadings = group.counter("anomalousReadings");
+        anomalyScores = group.histogram("anomalyScorePermille", new DescriptiveStatisticsHistogram(10_000));
         updatesRefused = group.counter("modelUpdatesRefused");
         updatesIgnored = group.counter("modelUpdatesIgnored");
         if (learner != null) {
@@ -378,6 +391,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             statesOf[i] = state;
             scoredVersionOf[i] = state.lastForecastVersion;
             forecastsOf[i] = stepper.prepare(reading, state, batch, rowOf, i);
+            scoreAnomaly(state, forecastsOf[i]);
             if (settings.training() != null) {
                 offerWindow(reading, state);
             }
@@ -402,6 +416,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             Forecast forecast = forecastsOf[i];
             stepper.complete(reading, state, batch, (int) rowOf[i], forecast);
             state.lastForecastVersion = modelVersion;
+            maybeAlert(reading, state, forecast, scoredVersionOf[i]);
             setCurrentKey(reading.key);
             seriesState.update(state);
             forecast.modelVersion = modelVersion;
@@ -419,6 +434,46 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             statesOf[i] = null;
             forecastsOf[i] = null;
         }
+    }
+
+    /**
+     * Scores the reading from its forecast's error before the reading can enter a training window:
+     * an anomalous reading keeps windows from being offered until it has left the ring, so the
+     * model never learns the anomaly as normal.
+     */
+    private void scoreAnomaly(SeriesState state, Forecast forecast) {
+        if (anomalyScorer == null || forecast.error == null) {
+            return;
+        }
+        double score = anomalyScorer.score(state, Math.abs(forecast.error) / state.changeScale());
+        forecast.anomalyScore = score;
+        anomalyScores.update(Math.round(score * 1000));
+        if (score >= settings.anomaly().threshold()) {
+            anomalousReadings.inc();
+            state.anomalyHold = settings.windowCapacity();
+        }
+    }
+
+    /** One alert per anomalous reading, unless the series alerted within the quiet period. */
+    private void maybeAlert(Reading reading, SeriesState state, Forecast forecast, long forecastVersion) {
+        if (anomalyScorer == null || forecast.anomalyScore < settings.anomaly().threshold()) {
+            return;
+        }
+        long quiet = settings.anomaly().quietPeriod().toMillis();
+        if (state.lastAlertTs != Long.MIN_VALUE && reading.ts - state.lastAlertTs < quiet) {
+            return;
+        }
+        state.lastAlertTs = reading.ts;
+        Alert alert = new Alert();
+        alert.key = reading.key;
+        alert.ts = reading.ts;
+        alert.value = reading.value;
+        alert.forecast = reading.value - forecast.error;
+        alert.score = forecast.anomalyScore;
+        alert.threshold = settings.anomaly().threshold();
+        alert.modelVersion = forecastVersion;
+        alertsRaised.inc();
+        output.collect(ALERTS, new StreamRecord<>(alert, reading.ts));
     }
 
     /** The trainer judges versions by their live error: only useful when it is a separate operator. */
@@ -440,6 +495,10 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     }
 
     private void offerWindow(Reading reading, SeriesState state) {
+        if (state.anomalyHold > 0) {
+            state.anomalyHold--;
+            return;
+        }
         if (!settings.training().offersWindow(reading.key, state.count)) {
             return;
         }

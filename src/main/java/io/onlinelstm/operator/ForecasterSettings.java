@@ -1,5 +1,6 @@
 package io.onlinelstm.operator;
 
+import io.onlinelstm.anomaly.AnomalySettings;
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.training.TrainingSettings;
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param inlineTraining train inside this operator, synchronously (bounded replays at parallelism 1)
  * @param initialModel the model to start from when there is no checkpoint; null: fresh from the seed
  * @param target whether the network forecasts levels or changes from the current value
+ * @param anomaly how residuals become anomaly scores and alerts; null: no scoring
  */
 public record ForecasterSettings(
         LstmConfig model,
@@ -31,7 +33,8 @@ public record ForecasterSettings(
         TrainingSettings training,
         boolean inlineTraining,
         VersionedModel initialModel,
-        ForecastTarget target) implements Serializable {
+        ForecastTarget target,
+        AnomalySettings anomaly) implements Serializable {
 
     public ForecasterSettings {
         if (bundleSize < 1) {
@@ -57,7 +60,7 @@ public record ForecasterSettings(
     /** Forecasting only: no training windows. */
     public ForecasterSettings(LstmConfig model, ComputeDevice device, int bundleSize, Duration maxWait, int window,
                               OutOfOrderPolicy outOfOrder, Duration stateTtl) {
-        this(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, null, false, null, ForecastTarget.LEVEL);
+        this(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, null, false, null, ForecastTarget.LEVEL, null);
     }
 
     /** Input vectors kept per series: a window plus the targets after it. */
@@ -67,27 +70,32 @@ public record ForecasterSettings(
 
     public ForecasterSettings withBundleSize(int size) {
         return new ForecasterSettings(model, device, size, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initialModel, target);
+                inlineTraining, initialModel, target, anomaly);
     }
 
     public ForecasterSettings withTraining(TrainingSettings settings, boolean inline) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, settings,
-                inline, initialModel, target);
+                inline, initialModel, target, anomaly);
     }
 
     public ForecasterSettings withInitialModel(VersionedModel initial) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initial, target);
+                inlineTraining, initial, target, anomaly);
     }
 
     public ForecasterSettings withTarget(ForecastTarget newTarget) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initialModel, newTarget);
+                inlineTraining, initialModel, newTarget, anomaly);
     }
 
     /** Bundles that close only on size, barriers, watermarks and end of input: for deterministic replays. */
     public ForecasterSettings withoutMaxWait() {
         return new ForecasterSettings(model, device, bundleSize, Duration.ofDays(365), window, outOfOrder, stateTtl,
-                training, inlineTraining, initialModel, target);
+                training, inlineTraining, initialModel, target, anomaly);
+    }
+
+    public ForecasterSettings withAnomaly(AnomalySettings settings) {
+        return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
+                inlineTraining, initialModel, target, settings);
     }
 }

@@ -35,6 +35,20 @@ public final class SeriesState {
     /** Input vectors held (up to capacity). */
     public int windowFill;
 
+    /** Scored forecast errors so far (anomaly scoring). */
+    public long errorCount;
+    /** Exponentially weighted mean of absolute errors, in units of the series' typical change. */
+    public double errorMean;
+    /** Exponentially weighted variance of those errors. */
+    public double errorVariance;
+    /** The most recent absolute errors (ring). */
+    public float[] recentErrors;
+    public int recentErrorsNext;
+    /** Event time of the last alert; Long.MIN_VALUE when none. */
+    public long lastAlertTs = Long.MIN_VALUE;
+    /** Readings to go before windows are offered again: the ring still holds an anomalous reading. */
+    public int anomalyHold;
+
     public SeriesState() {}
 
     public static SeriesState create(int stateSize, int inputs, int windowCapacity) {

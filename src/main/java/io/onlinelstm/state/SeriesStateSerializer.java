@@ -47,6 +47,13 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         s.window = from.window == null ? null : from.window.clone();
         s.windowNext = from.windowNext;
         s.windowFill = from.windowFill;
+        s.errorCount = from.errorCount;
+        s.errorMean = from.errorMean;
+        s.errorVariance = from.errorVariance;
+        s.recentErrors = from.recentErrors == null ? null : from.recentErrors.clone();
+        s.recentErrorsNext = from.recentErrorsNext;
+        s.lastAlertTs = from.lastAlertTs;
+        s.anomalyHold = from.anomalyHold;
         return s;
     }
 
@@ -76,6 +83,13 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         writeFloats(s.window, out);
         out.writeInt(s.windowNext);
         out.writeInt(s.windowFill);
+        out.writeLong(s.errorCount);
+        out.writeDouble(s.errorMean);
+        out.writeDouble(s.errorVariance);
+        writeFloats(s.recentErrors, out);
+        out.writeInt(s.recentErrorsNext);
+        out.writeLong(s.lastAlertTs);
+        out.writeInt(s.anomalyHold);
     }
 
     @Override
@@ -99,6 +113,13 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         s.window = readFloats(in);
         s.windowNext = in.readInt();
         s.windowFill = in.readInt();
+        s.errorCount = in.readLong();
+        s.errorMean = in.readDouble();
+        s.errorVariance = in.readDouble();
+        s.recentErrors = readFloats(in);
+        s.recentErrorsNext = in.readInt();
+        s.lastAlertTs = in.readLong();
+        s.anomalyHold = in.readInt();
         return s;
     }
 

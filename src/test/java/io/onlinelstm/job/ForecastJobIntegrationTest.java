@@ -53,7 +53,7 @@ class ForecastJobIntegrationTest {
 
     @Test
     void exactlyOneForecastPerValidReadingAndEveryBadOneInTheDeadLetterTopic() throws Exception {
-        kafka.createTopics(2, "readings", "forecasts", "readings-dlq");
+        kafka.createTopics(2, "readings", "forecasts", "readings-dlq", "alerts");
         int keys = 500;
         int perKey = 20;
         Map<String, List<Long>> validTs = new TreeMap<>();

@@ -53,7 +53,7 @@ class TrainingJobIntegrationTest {
 
     @Test
     void everyForecasterEndsOnTheNewestVersionAndVersionsNeverGoBackwards(@TempDir Path store) throws Exception {
-        kafka.createTopics(2, "readings", "forecasts", "readings-dlq");
+        kafka.createTopics(2, "readings", "forecasts", "readings-dlq", "alerts");
         kafka.createTopics(1, "model-updates");
         int keys = 200;
         int perKey = 120;
