@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark; results are JSON lines on standard output.",
         subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class,
-                BenchCommand.Training.class})
+                BenchCommand.Training.class, BenchCommand.Nab.class})
 final class BenchCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -210,6 +210,33 @@ final class BenchCommand implements Runnable {
             summary.put("events_per_s_async", Math.round(on / repeats));
             summary.put("drop_percent", Math.round(1000 * (1 - on / off)) / 10.0);
             print(summary);
+            return 0;
+        }
+    }
+
+    @Command(name = "nab", mixinStandardHelpOptions = true,
+            description = "Replay every file of a NAB-style folder (data/<category>/<file>.csv, windows.json), write NAB"
+                    + " result files and print the NAB scores (standard, low_fp, low_fn) as one JSON line.")
+    static final class Nab implements Callable<Integer> {
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "FOLDER", description = "The NAB-style folder.")
+        java.nio.file.Path folder;
+
+        @Option(names = "--windows", description = "Labelled windows (default: FOLDER/windows.json).")
+        java.nio.file.Path windows;
+
+        @Option(names = "--out", defaultValue = "target/nab", description = "Where results go (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path out;
+
+        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
+                description = "Model, training and anomaly options of the job (see 'run --help').")
+        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            io.onlinelstm.job.JobConfig job = io.onlinelstm.job.JobConfig.of(jobOptions);
+            print(io.onlinelstm.bench.NabBenchmark.run(folder, windows != null ? windows : folder.resolve("windows.json"),
+                    job, job.get(io.onlinelstm.job.JobOptions.ANOMALY_THRESHOLD), out, System.err));
             return 0;
         }
     }

@@ -81,6 +81,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--report-from", defaultValue = "-1", description = "First row of the forecast charts (default: the last scored rows).")
     int reportFrom;
 
+    @Option(names = "--nab-output", paramLabel = "FILE",
+            description = "Also write the Numenta Anomaly Benchmark result format (timestamp,value,anomaly_score) here.")
+    Path nabOutput;
+
     @Option(names = "--name", description = "Name in the summary (default: the file name without extension).")
     String name;
 
@@ -105,7 +109,7 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayRunner.Settings settings = new ReplayRunner.Settings(runName, file, fmt, JobConfig.of(jobOptions),
                 new ScoreSettings(eval[0], eval[1], zScore, fit[0], fit[1], season, arLags, arForgetting),
                 out.resolve("forecasts.csv"), out.resolve("summary.json"), reportDir, reportSeries, reportFrom, reportRows,
-                System.console() != null);
+                System.console() != null, nabOutput);
         ReplayRunner.run(settings, System.out);
         return 0;
     }

@@ -47,7 +47,7 @@ final class ForecastCsvSink implements Sink<Forecast> {
         for (int k = 1; k <= horizon; k++) {
             sb.append(",forecast_").append(k);
         }
-        return sb.append(",model_version").toString();
+        return sb.append(",model_version,anomaly_score").toString();
     }
 
     @Override
@@ -68,7 +68,7 @@ final class ForecastCsvSink implements Sink<Forecast> {
                 for (float v : f.forecast) {
                     sb.append(',').append(v);
                 }
-                sb.append(',').append(f.modelVersion);
+                sb.append(',').append(f.modelVersion).append(',').append(f.anomalyScore);
                 out.write(sb.toString());
                 out.newLine();
                 counter.incrementAndGet();
@@ -91,7 +91,7 @@ final class ForecastCsvSink implements Sink<Forecast> {
     }
 
     /** Reads a forecasts file back: per series and row, the first forecast value, and the version per row. */
-    static double[][] readForecasts(Path csv, HistoryFile file, long[] versionOfRow) {
+    static double[][] readForecasts(Path csv, HistoryFile file, long[] versionOfRow, double[][] anomalyScores) {
         double[][] forecasts = new double[file.series().size()][file.rows()];
         for (double[] f : forecasts) {
             java.util.Arrays.fill(f, Double.NaN);
@@ -106,7 +106,8 @@ final class ForecastCsvSink implements Sink<Forecast> {
                 int s = seriesIndex.get(cells.get(0));
                 int row = file.rowOf(Long.parseLong(cells.get(1)));
                 forecasts[s][row] = Double.parseDouble(cells.get(3));
-                versionOfRow[row] = Math.max(versionOfRow[row], Long.parseLong(cells.get(cells.size() - 1)));
+                versionOfRow[row] = Math.max(versionOfRow[row], Long.parseLong(cells.get(cells.size() - 2)));
+                anomalyScores[s][row] = Double.parseDouble(cells.get(cells.size() - 1));
             });
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the forecasts back from " + csv, e);

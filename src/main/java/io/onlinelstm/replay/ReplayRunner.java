@@ -40,7 +40,7 @@ public final class ReplayRunner {
      */
     public record Settings(String name, Path file, HistoryFormat format, JobConfig job, ScoreSettings score,
                            Path forecasts, Path summary, Path reportDir, List<String> reportSeries, int reportFrom,
-                           int reportRows, boolean terminal) {}
+                           int reportRows, boolean terminal, Path nabOutput) {}
 
     private ReplayRunner() {}
 
@@ -85,9 +85,14 @@ public final class ReplayRunner {
         }
 
         long[] versionOfRow = new long[file.rows()];
-        double[][] forecasts = ForecastCsvSink.readForecasts(settings.forecasts(), file, versionOfRow);
+        double[][] anomalyScores = new double[file.series().size()][file.rows()];
+        double[][] forecasts = ForecastCsvSink.readForecasts(settings.forecasts(), file, versionOfRow, anomalyScores);
+        if (settings.nabOutput() != null) {
+            NabResults.write(settings.nabOutput(), file, anomalyScores);
+        }
         Scorer.Result result = Scorer.score(file, forecasts, settings.score());
         Map<String, Object> summary = summary(settings, file, forecaster, result);
+        ensureParent(settings.summary());
         Files.write(settings.summary(), JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
         if (settings.reportDir() != null) {
             ReportWriter.write(settings, file, forecasts, versionOfRow, result, summary);

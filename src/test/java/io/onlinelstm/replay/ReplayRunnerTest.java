@@ -45,7 +45,7 @@ class ReplayRunnerTest {
                 "training.holdout-windows", "16", "training.steps", "5", "training.batch-size", "16"));
         return new ReplayRunner.Settings(name, file, new HistoryFormat(HistoryFormat.Layout.WIDE, "time", "key", "value", "auto"),
                 job, new ScoreSettings(100, ROWS, true, 0, 100, 24, 24, 0.999), dir.resolve(name + "-forecasts.csv"),
-                dir.resolve(name + "-summary.json"), report, List.of("s2"), -1, 120, false);
+                dir.resolve(name + "-summary.json"), report, List.of("s2"), -1, 120, false, null);
     }
 
     private static Map<String, Object> run(ReplayRunner.Settings s, StringBuilder printed) throws Exception {
@@ -64,7 +64,7 @@ class ReplayRunnerTest {
 
         List<String> lines = Files.readAllLines(dir.resolve("synthetic-forecasts.csv"));
         assertEquals(ROWS * SERIES.length + 1, lines.size(), "a forecast for every reading");
-        assertEquals("key,ts,value,forecast_1,model_version", lines.get(0));
+        assertEquals("key,ts,value,forecast_1,model_version,anomaly_score", lines.get(0));
 
         // Persistence and seasonal naive on z-scores, computed here from the file alone.
         HistoryFile h = HistoryFile.read(file, ScorerTest.format(HistoryFormat.Layout.WIDE));
