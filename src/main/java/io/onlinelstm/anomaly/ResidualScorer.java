@@ -41,15 +41,18 @@ public final class ResidualScorer {
             double std = Math.sqrt(Math.max(state.errorVariance, 1e-12));
             score = normalCdf((recent - state.errorMean) / std);
         }
-        // Exponentially weighted mean and variance (West's incremental form).
+        // Exponentially weighted mean and variance (West's incremental form). Until the series has
+        // seen about longWindow errors the weight is 1/n, a plain running average: an exponential
+        // average started from zero would underestimate the variance and raise false alarms early.
         if (state.errorCount == 0) {
             state.errorMean = absError;
             state.errorVariance = 0;
         } else {
+            double a = Math.max(alpha, 1.0 / (state.errorCount + 1));
             double diff = absError - state.errorMean;
-            double incr = alpha * diff;
+            double incr = a * diff;
             state.errorMean += incr;
-            state.errorVariance = (1 - alpha) * (state.errorVariance + diff * incr);
+            state.errorVariance = (1 - a) * (state.errorVariance + diff * incr);
         }
         state.errorCount++;
         return score;

@@ -136,4 +136,33 @@ class ReplayRunnerTest {
         long present = HistoryFile.read(file, ScorerTest.format(HistoryFormat.Layout.WIDE)).presentValues();
         assertEquals(present + 1, Files.readAllLines(dir.resolve("bad-forecasts.csv")).size());
     }
+
+    @Test
+    void writesTheNabResultFormatWithOneRowPerInputRow(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("timestamp,value\n");
+        Random random = new Random(4);
+        for (int r = 0; r < 400; r++) {
+            double v = 5 + Math.sin(r / 10.0) + 0.1 * random.nextGaussian() + (r == 300 ? 8 : 0);
+            csv.append(String.format(java.util.Locale.ROOT, "2014-04-01 %02d:%02d:00,%.4f%n", r / 60, r % 60, v));
+        }
+        Path file = dir.resolve("one.csv");
+        Files.writeString(file, csv.toString());
+        HistoryFormat format = new HistoryFormat(HistoryFormat.Layout.WIDE, "timestamp", "key", "value", "auto");
+        JobConfig job = JobConfig.of(Map.of("model.hidden-size", "8", "model.layers", "1", "anomaly.warmup", "50",
+                "training.mode", "off"));
+        Path nab = dir.resolve("nab").resolve("one.csv");
+        ReplayRunner.run(new ReplayRunner.Settings("one", file, format, job, new ScoreSettings(1, 400, false, 0, 400, 24, 24, 0.999),
+                dir.resolve("f.csv"), dir.resolve("s.json"), null, List.of(), -1, 100, false, nab),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        List<String> lines = Files.readAllLines(nab);
+        assertEquals(401, lines.size());
+        assertEquals("timestamp,value,anomaly_score", lines.get(0));
+        assertTrue(lines.get(1).startsWith("2014-04-01 00:00:00,"), lines.get(1));
+        double spikeScore = Double.parseDouble(lines.get(301).substring(lines.get(301).lastIndexOf(',') + 1));
+        assertTrue(spikeScore > 0.999, "the spike at row 300 should score high, got " + spikeScore);
+        for (String line : lines.subList(1, lines.size())) {
+            double score = Double.parseDouble(line.substring(line.lastIndexOf(',') + 1));
+            assertTrue(score >= 0 && score <= 1, line);
+        }
+    }
 }
