@@ -53,7 +53,7 @@ public final class NabBenchmark {
                     new ScoreSettings(1, history.rows(), false, 0, history.rows(), 24, 24, 0.999),
                     out.resolve("forecasts").resolve(relative), out.resolve("summaries").resolve(relative + ".json"),
                     null, List.of(), -1, 500, false, result), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            double[] scores = readScores(result, history.rows());
+            double[] scores = readScores(result, history);
             scored.add(new NabScorer.LabelledFile(relative, scores, windows(windows.get(relative), history, relative)));
             log.printf("nab: %s (%,d rows) in %.1f s%n", relative, history.rows(), (System.nanoTime() - start) / 1e9);
         }
@@ -77,12 +77,21 @@ public final class NabBenchmark {
         return r;
     }
 
-    private static double[] readScores(Path result, int rows) throws IOException {
-        double[] scores = new double[rows];
+    /** Scores per row of the history, from the result file (which has one line per input line). */
+    private static double[] readScores(Path result, HistoryFile history) throws IOException {
+        double[] scores = new double[history.rows()];
         List<String> lines = Files.readAllLines(result);
+        HistoryFormat format = new HistoryFormat(HistoryFormat.Layout.WIDE, "timestamp", "key", "value", "auto");
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
-            scores[i - 1] = Double.parseDouble(line.substring(line.lastIndexOf(',') + 1));
+            try {
+                int row = history.rowOf(format.parseTime(line.substring(0, line.indexOf(','))));
+                if (row >= 0) {
+                    scores[row] = Math.max(scores[row], Double.parseDouble(line.substring(line.lastIndexOf(',') + 1)));
+                }
+            } catch (RuntimeException e) {
+                // a line the replay skipped: no row to score
+            }
         }
         return scores;
     }

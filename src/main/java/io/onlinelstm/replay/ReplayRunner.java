@@ -88,7 +88,7 @@ public final class ReplayRunner {
         double[][] anomalyScores = new double[file.series().size()][file.rows()];
         double[][] forecasts = ForecastCsvSink.readForecasts(settings.forecasts(), file, versionOfRow, anomalyScores);
         if (settings.nabOutput() != null) {
-            NabResults.write(settings.nabOutput(), file, anomalyScores);
+            NabResults.write(settings.nabOutput(), settings.file(), settings.format(), file, anomalyScores);
         }
         Scorer.Result result = Scorer.score(file, forecasts, settings.score());
         Map<String, Object> summary = summary(settings, file, forecaster, result);

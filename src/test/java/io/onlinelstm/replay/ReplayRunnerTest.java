@@ -144,6 +144,10 @@ class ReplayRunnerTest {
         for (int r = 0; r < 400; r++) {
             double v = 5 + Math.sin(r / 10.0) + 0.1 * random.nextGaussian() + (r == 300 ? 8 : 0);
             csv.append(String.format(java.util.Locale.ROOT, "2014-04-01 %02d:%02d:00,%.4f%n", r / 60, r % 60, v));
+            if (r == 10) {
+                // A repeated time (as daylight-saving changes leave in some NAB files): still one output row.
+                csv.append("2014-04-01 00:10:00,5.5\n");
+            }
         }
         Path file = dir.resolve("one.csv");
         Files.writeString(file, csv.toString());
@@ -155,10 +159,11 @@ class ReplayRunnerTest {
                 dir.resolve("f.csv"), dir.resolve("s.json"), null, List.of(), -1, 100, false, nab),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         List<String> lines = Files.readAllLines(nab);
-        assertEquals(401, lines.size());
+        assertEquals(402, lines.size(), "one row per input row, the repeated time included");
+        assertEquals("2014-04-01 00:10:00,5.5,0.0", lines.get(12));
         assertEquals("timestamp,value,anomaly_score", lines.get(0));
         assertTrue(lines.get(1).startsWith("2014-04-01 00:00:00,"), lines.get(1));
-        double spikeScore = Double.parseDouble(lines.get(301).substring(lines.get(301).lastIndexOf(',') + 1));
+        double spikeScore = Double.parseDouble(lines.get(302).substring(lines.get(302).lastIndexOf(',') + 1));
         assertTrue(spikeScore > 0.999, "the spike at row 300 should score high, got " + spikeScore);
         for (String line : lines.subList(1, lines.size())) {
             double score = Double.parseDouble(line.substring(line.lastIndexOf(',') + 1));
