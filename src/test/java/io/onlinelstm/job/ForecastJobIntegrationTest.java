@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onlinelstm.demo.EmbeddedKafka;
 import io.onlinelstm.io.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,40 +15,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole job on a real Kafka broker and a Flink MiniCluster at parallelism 2 with exactly-once
  * checkpoints: every valid reading gets exactly one committed forecast, in per-series order, and
  * every bad one lands in the dead-letter topic with its reason.
  */
-class ForecastJobIntegrationTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
 
     @Test
     void exactlyOneForecastPerValidReadingAndEveryBadOneInTheDeadLetterTopic() throws Exception {

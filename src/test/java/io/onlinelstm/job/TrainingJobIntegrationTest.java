@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onlinelstm.demo.EmbeddedKafka;
 import io.onlinelstm.io.JsonCodec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,15 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,25 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * versions through the model store and the model-updates topic, every forecasting subtask ends on
  * the newest one, and no series ever sees its version go backwards.
  */
-class TrainingJobIntegrationTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
-
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+class TrainingJobIntegrationTest extends KafkaFlinkTestBase {
 
     @Test
     void everyForecasterEndsOnTheNewestVersionAndVersionsNeverGoBackwards(@TempDir Path store) throws Exception {
