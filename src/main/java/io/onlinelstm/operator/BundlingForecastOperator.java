@@ -7,6 +7,7 @@ import io.onlinelstm.io.DeadLetterReason;
 import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.JsonCodec;
 import io.onlinelstm.io.Reading;
+import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.DjlRuntime;
 import io.onlinelstm.model.InvalidModelException;
 import io.onlinelstm.model.LstmModel;
@@ -190,7 +191,10 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         servingModel = restoredModel != null ? restoredModel
                 : settings.initialModel() != null ? settings.initialModel()
                 : VersionedModel.of(0, io.onlinelstm.model.WeightInitializer.initialize(settings.model()));
-        model = LstmModel.create(servingModel.weights(settings.model()), settings.device());
+        String task = getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+        ComputeDevice device = DeviceChoice.resolve(settings.device(),
+                getRuntimeContext().getExternalResourceInfos(DeviceChoice.RESOURCE), task);
+        model = LstmModel.create(servingModel.weights(settings.model()), device);
         modelVersion = servingModel.version();
         if (settings.inlineTraining()) {
             if (getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks() > 1) {
