@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Writes {@link SyntheticSeries} readings as JSON to the input topic at a steady rate, one reading
  * per series per tick, with a small share of deliberately bad records to show the dead-letter path.
  */
-final class DemoGenerator implements Runnable {
+public final class DemoGenerator implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoGenerator.class);
     private static final long START_TS = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
@@ -30,7 +30,7 @@ final class DemoGenerator implements Runnable {
     private final AtomicLong badSent = new AtomicLong();
     private volatile boolean running = true;
 
-    DemoGenerator(String servers, String topic, int series, double eventsPerSecond, double badRate) {
+    public DemoGenerator(String servers, String topic, int series, double eventsPerSecond, double badRate) {
         this.servers = servers;
         this.topic = topic;
         this.series = series;
@@ -38,7 +38,7 @@ final class DemoGenerator implements Runnable {
         this.badRate = badRate;
     }
 
-    long sent() {
+    public long sent() {
         return sent.get();
     }
 
@@ -46,7 +46,7 @@ final class DemoGenerator implements Runnable {
         return badSent.get();
     }
 
-    void stop() {
+    public void stop() {
         running = false;
     }
 

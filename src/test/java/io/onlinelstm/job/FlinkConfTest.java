@@ -56,7 +56,7 @@ class FlinkConfTest {
         assertTrue(conf.get(CoreOptions.FLINK_TM_JVM_OPTIONS).contains("-Dai.djl.offline=true"));
     }
 
-    private static Set<String> knownKeys() throws IllegalAccessException {
+    static Set<String> knownKeys() throws IllegalAccessException {
         Set<String> keys = new HashSet<>();
         for (Class<?> c : OPTION_CLASSES) {
             for (Field f : c.getFields()) {
