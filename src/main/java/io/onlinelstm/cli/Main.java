@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Online LSTM forecasting and incremental training on live streams (Apache Flink + DJL).",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, GenerateCommand.class, VersionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, GenerateCommand.class, BrokerCommand.class, VersionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -47,7 +47,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Formats storage, starts the broker and waits until it answers. */
+    /** Formats storage in a temporary folder, starts the broker on free ports and waits until it answers. */
     public static EmbeddedKafka start() {
         Path dir;
         try {
@@ -55,8 +55,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a folder for the embedded Kafka broker", e);
         }
+        return start(dir, 0, true);
+    }
+
+    /**
+     * Starts a broker on {@code port} (0: any free port) with its data in {@code dir}; keeps the
+     * data on close unless {@code temporary}, so a restarted broker finds its topics again.
+     */
+    public static EmbeddedKafka start(Path dir, int port, boolean temporary) {
         try {
-            int brokerPort = freePort();
+            int brokerPort = port > 0 ? port : freePort();
             int controllerPort = freePort();
             Properties props = new Properties();
             props.setProperty("process.roles", "broker,controller");
@@ -81,6 +89,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.setProperty("share.coordinator.state.topic.min.isr", "1");
             props.setProperty("log.flush.interval.messages", "9223372036854775807");
 
+            Files.createDirectories(dir);
             Path configFile = dir.resolve("server.properties");
             try (var out = Files.newOutputStream(configFile)) {
                 props.store(out, "embedded Kafka for flink-online-lstm");
@@ -95,15 +104,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, server, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(temporary ? dir : null, server, "127.0.0.1:" + brokerPort);
             kafka.awaitReady(Duration.ofSeconds(60));
             LOG.info("Embedded Kafka broker ready at {} (data in {})", kafka.bootstrapServers, dir);
             return kafka;
         } catch (IOException e) {
-            deleteQuietly(dir);
+            if (temporary) {
+                deleteQuietly(dir);
+            }
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            deleteQuietly(dir);
+            if (temporary) {
+                deleteQuietly(dir);
+            }
             throw e;
         }
     }

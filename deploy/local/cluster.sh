@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# A real Flink cluster on this machine, on loopback: a Kafka broker process, a JobManager
+# (StandaloneSessionClusterEntrypoint) and two TaskManagers (TaskManagerRunner) started from the
+# Maven classpath with the resource flags Flink's own scripts compute (BashJavaUtils), configured by
+# flink-conf/config.yaml, with DJL on the TaskManagers' parent classpath.
+#
+#   deploy/local/cluster.sh start | stop | status | submit [job options...]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STATE="${ONLINE_LSTM_CLUSTER_DIR:-$ROOT/target/local-cluster}"
+CONF="$STATE/conf"
+JAR="$ROOT/target/flink-online-lstm.jar"
+CP="$ROOT/target/lib/*"
+REST="http://127.0.0.1:8081"
+KAFKA_PORT="${ONLINE_LSTM_KAFKA_PORT:-9092}"
+TASKMANAGERS="${ONLINE_LSTM_TASKMANAGERS:-2}"
+OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED)
+
+build_if_needed() {
+  if [ ! -f "$JAR" ] || [ ! -d "$ROOT/target/lib" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+    (cd "$ROOT" && mvn -q -B -DskipTests package)
+  fi
+}
+
+# BashJavaUtils prints two result lines: the JVM flags, then the dynamic -D configuration.
+resource_params() {
+  local command="$1"
+  java -cp "$CP" org.apache.flink.runtime.util.bash.BashJavaUtils "$command" --configDir "$CONF" 2>/dev/null \
+    | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
+}
+
+alive() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+
+start_process() {
+  local name="$1"; shift
+  nohup "$@" > "$STATE/logs/$name.out" 2>&1 &
+  echo $! > "$STATE/$name.pid"
+}
+
+start() {
+  build_if_needed
+  mkdir -p "$STATE/logs" "$CONF" "$STATE/kafka" "$STATE/djl"
+  cp "$ROOT/flink-conf/config.yaml" "$CONF/config.yaml"
+  cp "$ROOT/flink-conf/log4j-console.properties" "$CONF/log4j-console.properties"
+  cp "$ROOT/flink-conf/log4j-console.properties" "$CONF/log4j.properties"
+  alive kafka || start_process kafka java -cp "$JAR:$CP" -Donline-lstm.log.file="$STATE/logs/kafka.log" \
+      io.onlinelstm.cli.Main broker --port "$KAFKA_PORT" --dir "$STATE/kafka"
+  local jm; mapfile -t jm < <(resource_params GET_JM_RESOURCE_PARAMS)
+  # shellcheck disable=SC2086
+  alive jobmanager || start_process jobmanager java ${jm[0]} "${OPENS[@]}" \
+      -Dlog.file="$STATE/logs/jobmanager.log" -Dlog4j.configurationFile="$CONF/log4j-console.properties" \
+      -cp "$CP" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF" ${jm[1]}
+  local tm; mapfile -t tm < <(resource_params GET_TM_RESOURCE_PARAMS)
+  for i in $(seq 1 "$TASKMANAGERS"); do
+    # shellcheck disable=SC2086
+    alive "taskmanager-$i" || start_process "taskmanager-$i" env OMP_NUM_THREADS=1 DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.cache/online-lstm/djl}" \
+        java ${tm[0]} "${OPENS[@]}" -Dai.djl.offline=true \
+        -Dlog.file="$STATE/logs/taskmanager-$i.log" -Dlog4j.configurationFile="$CONF/log4j-console.properties" \
+        -cp "$CP" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" ${tm[1]} \
+        -D taskmanager.resource-id="tm-$i"
+  done
+  for _ in $(seq 1 90); do
+    if curl -sf "$REST/overview" | grep -q "\"taskmanagers\":$TASKMANAGERS"; then
+      echo "Cluster up: Flink $REST with $TASKMANAGERS TaskManagers, Kafka 127.0.0.1:$KAFKA_PORT (state in $STATE)"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "Cluster did not come up within 90 s; see $STATE/logs" >&2
+  return 1
+}
+
+stop() {
+  for name in taskmanager-3 taskmanager-2 taskmanager-1 jobmanager kafka; do
+    if alive "$name"; then
+      kill "$(cat "$STATE/$name.pid")" 2>/dev/null || true
+      for _ in $(seq 1 30); do alive "$name" || break; sleep 1; done
+      alive "$name" && kill -9 "$(cat "$STATE/$name.pid")" 2>/dev/null || true
+    fi
+    rm -f "$STATE/$name.pid"
+  done
+  echo "Cluster stopped"
+}
+
+status() {
+  for name in kafka jobmanager $(seq -f 'taskmanager-%g' 1 "$TASKMANAGERS"); do
+    if alive "$name"; then echo "$name: running (pid $(cat "$STATE/$name.pid"))"; else echo "$name: stopped"; fi
+  done
+  curl -sf "$REST/overview" || true
+  echo
+}
+
+# Uploads the job jar through the REST API and runs it; prints the job id.
+submit() {
+  build_if_needed
+  local upload id args json
+  upload=$(curl -sf -X POST -H "Expect:" -F "jarfile=@$JAR" "$REST/jars/upload")
+  id=$(echo "$upload" | sed 's/.*"filename":"[^"]*\/\([^"/]*\)".*/\1/')
+  args=("--kafka.bootstrap-servers" "127.0.0.1:$KAFKA_PORT" "--model.store" "file://$STATE/models"
+        "--checkpoint.storage" "file://$STATE/checkpoints" "$@")
+  json=$(printf '"%s",' "${args[@]}")
+  curl -sf -X POST -H "Content-Type: application/json" \
+      -d "{\"entryClass\":\"io.onlinelstm.job.ForecastJob\",\"programArgsList\":[${json%,}]}" "$REST/jars/$id/run"
+  echo
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  submit) shift; submit "$@" ;;
+  *) echo "usage: $0 start|stop|status|submit [job options...]" >&2; exit 2 ;;
+esac
