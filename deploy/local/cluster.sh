@@ -71,7 +71,12 @@ start() {
     fi
     sleep 1
   done
-  echo "Cluster did not come up within 90 s; see $STATE/logs" >&2
+  echo "Cluster did not come up within 90 s; see $STATE/logs. Last lines of each process:" >&2
+  for log in "$STATE"/logs/*.out; do
+    echo "--- $log" >&2
+    tail -n 15 "$log" >&2 || true
+  done
+  curl -s "$REST/overview" >&2 || echo "(no answer from $REST)" >&2
   return 1
 }
 
