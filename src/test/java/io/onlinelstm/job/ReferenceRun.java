@@ -30,6 +30,7 @@ final class ReferenceRun {
         JobConfig config = JobConfig.defaults().with(Map.of("model.hidden-size", String.valueOf(hiddenSize),
                 "training.mode", "off", "forecaster.target", "level", "model.store", emptyStore.toUri().toString()));
         ForecasterSettings settings = config.forecaster().withInitialModel(config.initialModel()).withBundleSize(1);
+        java.nio.file.Files.deleteIfExists(emptyStore);
         Map<String, Double> out = new HashMap<>();
         try (KeyedOneInputStreamOperatorTestHarness<String, Reading, Forecast> h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new BundlingForecastOperator(settings), r -> r.key, Types.STRING)) {
