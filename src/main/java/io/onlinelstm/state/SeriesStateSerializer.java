@@ -2,7 +2,6 @@ package io.onlinelstm.state;
 
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -186,11 +185,6 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
 
     /** Serialization keeps the singleton. */
     private Object readResolve() {
-        return INSTANCE;
-    }
-
-    /** For TypeSerializer's contract: snapshots of this serializer restore it unchanged. */
-    static TypeSerializer<SeriesState> restore() {
         return INSTANCE;
     }
 }
