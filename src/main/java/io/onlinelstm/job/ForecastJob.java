@@ -116,17 +116,19 @@ public final class ForecastJob {
 
     /** Configures, builds and submits the job; returns without waiting for it to end. */
     public static JobClient start(StreamExecutionEnvironment env, JobConfig config) throws Exception {
-        LOG.info("Starting {} with {}", config.get(JobOptions.JOB_NAME), config.describeForLog());
-        configureEnvironment(env, config);
-        build(env, config);
+        prepare(env, config);
         return env.executeAsync(config.get(JobOptions.JOB_NAME));
     }
 
     /** Configures, builds and runs the job until it ends (for flink run and bin/online-lstm run). */
     public static JobExecutionResult run(StreamExecutionEnvironment env, JobConfig config) throws Exception {
+        prepare(env, config);
+        return env.execute(config.get(JobOptions.JOB_NAME));
+    }
+
+    private static void prepare(StreamExecutionEnvironment env, JobConfig config) {
         LOG.info("Starting {} with {}", config.get(JobOptions.JOB_NAME), config.describeForLog());
         configureEnvironment(env, config);
         build(env, config);
-        return env.execute(config.get(JobOptions.JOB_NAME));
     }
 }

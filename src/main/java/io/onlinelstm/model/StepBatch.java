@@ -71,17 +71,12 @@ public final class StepBatch {
      * @return the row of this series in the batch
      */
     public int add(float[] input, float[] seriesH, float[] seriesC) {
-        if (size == capacity) {
-            throw new IllegalStateException("StepBatch is full (" + capacity + " rows); step it first");
-        }
         if (input.length != features) {
             throw new IllegalArgumentException(
                     "Expected " + features + " input value(s) per series, got " + input.length);
         }
-        int row = size++;
+        int row = addState(seriesH, seriesC);
         System.arraycopy(input, 0, inputs, row * features, features);
-        copyStateIn(seriesH, h, row);
-        copyStateIn(seriesC, c, row);
         return row;
     }
 
@@ -90,11 +85,17 @@ public final class StepBatch {
         if (features != 1) {
             throw new IllegalArgumentException("This model takes " + features + " features per event");
         }
+        int row = addState(seriesH, seriesC);
+        inputs[row] = input;
+        return row;
+    }
+
+    /** Takes the next row for a series and copies its state in. */
+    private int addState(float[] seriesH, float[] seriesC) {
         if (size == capacity) {
             throw new IllegalStateException("StepBatch is full (" + capacity + " rows); step it first");
         }
         int row = size++;
-        inputs[row] = input;
         copyStateIn(seriesH, h, row);
         copyStateIn(seriesC, c, row);
         return row;
