@@ -4,7 +4,9 @@
 # Maven classpath with the resource flags Flink's own scripts compute (BashJavaUtils), configured by
 # flink-conf/config.yaml, with DJL on the TaskManagers' parent classpath.
 #
-#   deploy/local/cluster.sh start | stop | status | submit [job options...]
+#   deploy/local/cluster.sh start | stop | status
+#   deploy/local/cluster.sh submit [--from-savepoint PATH] [job options...]   prints the job id
+#   deploy/local/cluster.sh stop-job JOB_ID                                   stops with a savepoint, prints its path
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -100,18 +102,50 @@ status() {
   echo
 }
 
-# Uploads the job jar through the REST API and runs it; prints the job id.
+json_string() { local s="${1//\\/\\\\}"; s="${s//\"/\\\"}"; printf '"%s"' "$s"; }
+
+# Uploads the job jar through the REST API and runs it, from a savepoint when given one; prints the job id.
 submit() {
   build_if_needed
-  local upload id args json
+  local upload id arg answer savepoint="" list=""
+  if [ "${1:-}" = "--from-savepoint" ]; then savepoint="$2"; shift 2; fi
   upload=$(curl -sf -X POST -H "Expect:" -F "jarfile=@$JAR" "$REST/jars/upload")
   id=$(echo "$upload" | sed 's/.*"filename":"[^"]*\/\([^"/]*\)".*/\1/')
-  args=("--kafka.bootstrap-servers" "127.0.0.1:$KAFKA_PORT" "--model.store" "file://$STATE/models"
-        "--checkpoint.storage" "file://$STATE/checkpoints" "$@")
-  json=$(printf '"%s",' "${args[@]}")
-  curl -sf -X POST -H "Content-Type: application/json" \
-      -d "{\"entryClass\":\"io.onlinelstm.job.ForecastJob\",\"programArgsList\":[${json%,}]}" "$REST/jars/$id/run"
-  echo
+  for arg in --kafka.bootstrap-servers "127.0.0.1:$KAFKA_PORT" --model.store "file://$STATE/models" \
+      --checkpoint.storage "file://$STATE/checkpoints" "$@"; do
+    list="$list$(json_string "$arg"),"
+  done
+  local body="{\"entryClass\":\"io.onlinelstm.job.ForecastJob\",\"programArgsList\":[${list%,}]"
+  [ -n "$savepoint" ] && body="$body,\"savepointPath\":$(json_string "$savepoint")"
+  answer=$(curl -s -X POST -H "Content-Type: application/json" -d "$body}" "$REST/jars/$id/run")
+  if ! echo "$answer" | grep -q '"jobid"'; then
+    echo "The cluster refused the job: $answer" >&2
+    return 1
+  fi
+  echo "$answer" | sed 's/.*"jobid":"\([0-9a-f]*\)".*/\1/'
+}
+
+# Stops a job with a savepoint under $STATE/savepoints (readings after it stay in Kafka for the
+# next run); prints the savepoint's path for submit --from-savepoint.
+stop_job() {
+  local job="$1" trigger answer
+  trigger=$(curl -sf -X POST -H "Content-Type: application/json" \
+      -d "{\"drain\":false,\"targetDirectory\":\"file://$STATE/savepoints\"}" "$REST/jobs/$job/stop" \
+    | sed 's/.*"request-id":"\([0-9a-f]*\)".*/\1/')
+  for _ in $(seq 1 300); do
+    answer=$(curl -sf "$REST/jobs/$job/savepoints/$trigger")
+    if echo "$answer" | grep -q '"id":"COMPLETED"'; then
+      if echo "$answer" | grep -q '"location"'; then
+        echo "$answer" | sed 's/.*"location":"\([^"]*\)".*/\1/'
+        return 0
+      fi
+      echo "Stopping job $job with a savepoint failed: $answer" >&2
+      return 1
+    fi
+    sleep 1
+  done
+  echo "No savepoint for job $job within 300 s; the job keeps running. See $STATE/logs/jobmanager.log" >&2
+  return 1
 }
 
 case "${1:-}" in
@@ -119,5 +153,6 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   submit) shift; submit "$@" ;;
-  *) echo "usage: $0 start|stop|status|submit [job options...]" >&2; exit 2 ;;
+  stop-job) shift; stop_job "$@" ;;
+  *) echo "usage: $0 start|stop|status|submit [--from-savepoint PATH] [job options...]|stop-job JOB_ID" >&2; exit 2 ;;
 esac

@@ -116,6 +116,10 @@ public final class ReadingParser implements Serializable {
 
     static long parseTimestamp(JsonNode node) {
         if (node.isIntegralNumber()) {
+            // longValue() would silently wrap a number beyond the long range.
+            if (!node.canConvertToLong()) {
+                throw new IllegalArgumentException("ts " + node.asText() + " is beyond the range of epoch milliseconds");
+            }
             return node.longValue();
         }
         if (node.isNumber()) {
