@@ -24,6 +24,8 @@ OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.ut
   --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED)
 
 build_if_needed() {
+  # The tests build once and then start and restart processes: a rebuild would swap jars under them.
+  if [ -n "${ONLINE_LSTM_NO_BUILD:-}" ]; then return 0; fi
   if [ ! -f "$JAR" ] || [ ! -d "$ROOT/target/lib" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
     (cd "$ROOT" && mvn -q -B -DskipTests package)
   fi

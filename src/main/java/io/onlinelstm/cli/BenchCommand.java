@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark; results are JSON lines on standard output.",
         subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class,
-                BenchCommand.Training.class, BenchCommand.Nab.class, BenchCommand.Gpu.class})
+                BenchCommand.Training.class, BenchCommand.Nab.class, BenchCommand.Gpu.class, BenchCommand.Soak.class})
 final class BenchCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -267,6 +267,59 @@ final class BenchCommand implements Runnable {
                 print(bench.step(batch, 1, seconds));
             }
             return Boolean.TRUE.equals(parity.get("ok")) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = "The job on the local cluster of real processes (deploy/local/cluster.sh) at a steady rate"
+                    + " for a long while: TaskManager memory (resident, heap, direct) and checkpoint durations over time.")
+    static final class Soak implements Callable<Integer> {
+
+        @Option(names = "--minutes", defaultValue = "10", description = "Length of the soak (default: ${DEFAULT-VALUE}).")
+        double minutes;
+
+        @Option(names = "--rate", defaultValue = "20000", description = "Readings per second (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--series", defaultValue = "10000", description = "Distinct series (default: ${DEFAULT-VALUE}).")
+        int series;
+
+        @Option(names = "--sample-seconds", defaultValue = "10", description = "Seconds between samples (default: ${DEFAULT-VALUE}).")
+        int sampleSeconds;
+
+        @Option(names = "--warmup-minutes", defaultValue = "2",
+                description = "Minutes left out of the trends: JIT, heap sizing, first checkpoints (default: ${DEFAULT-VALUE}).")
+        double warmupMinutes;
+
+        @Option(names = "--kafka-port", defaultValue = "19192", description = "Port of the soak cluster's broker (default: ${DEFAULT-VALUE}).")
+        int kafkaPort;
+
+        @Option(names = "--out", defaultValue = "target/soak", description = "Where samples and the cluster go (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path out;
+
+        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
+                description = "Job options (see 'run --help'), e.g. --job-option checkpoint.interval=10s.")
+        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("online-lstm.home", ".")).toAbsolutePath();
+            java.nio.file.Path state = out.toAbsolutePath().resolve("cluster-" + System.currentTimeMillis());
+            // Both TaskManagers' slots hold forecasters unless told otherwise.
+            java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("--job.parallelism", "2"));
+            jobOptions.forEach((k, v) -> options.addAll(java.util.List.of("--" + k, v)));
+            io.onlinelstm.bench.SoakBenchmark.Result result = new io.onlinelstm.bench.SoakBenchmark(
+                    new io.onlinelstm.bench.SoakBenchmark.Settings(root, state, kafkaPort, 2,
+                            java.time.Duration.ofMillis(Math.round(minutes * 60_000)), java.time.Duration.ofSeconds(sampleSeconds),
+                            rate, series, options)).run(System.err);
+            io.onlinelstm.bench.SoakBenchmark.writeCsv(result, out);
+            java.util.List<String> summary = io.onlinelstm.bench.SoakSummary.lines(result, Math.round(warmupMinutes * 60));
+            java.nio.file.Files.write(out.resolve("summary.txt"), summary);
+            summary.forEach(System.out::println);
+            System.out.println("Samples: " + out.resolve("memory.csv") + ", " + out.resolve("checkpoints.csv"));
+            boolean healthy = result.restarts() == 0 && result.failedCheckpoints() == 0
+                    && result.forecastsCommitted() == result.readingsSent();
+            return healthy ? 0 : 1;
         }
     }
 }

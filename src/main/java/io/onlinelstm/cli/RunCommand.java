@@ -31,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
             java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "online-lstm", "checkpoints");
             config = config.with(java.util.Map.of(io.onlinelstm.job.JobOptions.CHECKPOINT_STORAGE.key(), dir.toUri().toString()));
         }
-        ForecastJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        ForecastJob.run(StreamExecutionEnvironment.getExecutionEnvironment(io.onlinelstm.job.LoopbackFlink.configuration()), config);
         return 0;
     }
 

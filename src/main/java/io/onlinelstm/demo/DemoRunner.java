@@ -68,10 +68,8 @@ public final class DemoRunner {
             kafka.createTopics(4, "alerts");
 
             int port = settings.webUiPort() > 0 ? settings.webUiPort() : freePort();
-            Configuration flinkConf = new Configuration();
+            Configuration flinkConf = io.onlinelstm.job.LoopbackFlink.configuration();
             flinkConf.set(RestOptions.PORT, port);
-            flinkConf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            flinkConf.set(RestOptions.ADDRESS, "127.0.0.1");
             flinkConf.set(CoreOptions.TMP_DIRS, tmp.resolve("flink-tmp").toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConf);
 

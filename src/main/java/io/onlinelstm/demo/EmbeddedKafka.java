@@ -65,7 +65,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path dir, int port, boolean temporary) {
         try {
             int brokerPort = port > 0 ? port : freePort();
-            int controllerPort = freePort();
+            java.util.OptionalInt previous = previousControllerPort(dir);
+            int controllerPort = previous.isPresent() ? previous.getAsInt() : freePort();
             Properties props = new Properties();
             props.setProperty("process.roles", "broker,controller");
             props.setProperty("node.id", "1");
@@ -94,13 +95,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             try (var out = Files.newOutputStream(configFile)) {
                 props.store(out, "embedded Kafka for flink-online-lstm");
             }
-            ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
-            // StorageTool.main would exit the JVM; execute returns a status instead.
-            int status = StorageTool.execute(new String[] {
-                    "format", "--config", configFile.toString(), "--cluster-id", Uuid.randomUuid().toString(),
-                    "--ignore-formatted"}, new PrintStream(formatLog, true, StandardCharsets.UTF_8));
-            if (status != 0) {
-                throw new IllegalStateException("Formatting Kafka storage failed: " + formatLog.toString(StandardCharsets.UTF_8));
+            // A kept folder is formatted once: a restarted broker keeps its cluster id and topics.
+            if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+                format(configFile);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
@@ -119,6 +116,37 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static void format(Path configFile) {
+        ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
+        // StorageTool.main would exit the JVM; execute returns a status instead.
+        int status = StorageTool.execute(new String[] {
+                "format", "--config", configFile.toString(), "--cluster-id", Uuid.randomUuid().toString(),
+                "--ignore-formatted"}, new PrintStream(formatLog, true, StandardCharsets.UTF_8));
+        if (status != 0) {
+            throw new IllegalStateException("Formatting Kafka storage failed: " + formatLog.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * The controller port a kept data folder was formatted with: the KRaft metadata log names its
+     * voter by address, so a restarted broker must listen where it did before.
+     */
+    private static java.util.OptionalInt previousControllerPort(Path dir) {
+        Path config = dir.resolve("server.properties");
+        if (!Files.isRegularFile(config)) {
+            return java.util.OptionalInt.empty();
+        }
+        Properties previous = new Properties();
+        try (var in = Files.newInputStream(config)) {
+            previous.load(in);
+        } catch (IOException e) {
+            return java.util.OptionalInt.empty();
+        }
+        String voters = previous.getProperty("controller.quorum.voters", "");
+        int colon = voters.lastIndexOf(':');
+        return colon < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Integer.parseInt(voters.substring(colon + 1)));
     }
 
     public String bootstrapServers() {

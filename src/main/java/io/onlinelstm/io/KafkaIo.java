@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Function;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Builders of the job's Kafka source and exactly-once sinks. */
 public final class KafkaIo {
@@ -114,47 +114,40 @@ public final class KafkaIo {
     private static <T> KafkaSink<T> exactlyOnceSink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
             Properties extra, SerializableKey<T> key) {
-        SerializationSchema<T> keySchema = new KeySchema<>(key);
-        SerializationSchema<T> valueSchema = new JsonSchema<>();
         Properties producer = new Properties();
         producer.putAll(extra);
         producer.setProperty("transaction.timeout.ms", String.valueOf(transactionTimeout.toMillis()));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema(keySchema)
-                        .setValueSerializationSchema(valueSchema)
-                        .build())
+                .setRecordSerializer(new JsonRecords<>(topic, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();
     }
 
-    /** Record key as UTF-8 bytes. A class, not a lambda: Flink's type extraction cannot see through lambdas. */
-    static final class KeySchema<T> implements SerializationSchema<T> {
+    /**
+     * JSON values keyed by {@code key}, partitioned by key hash, and stamped with the time of
+     * writing rather than the reading's event time (which stays in the JSON). Kafka's time-based
+     * retention and its limit on timestamps in the future work on record timestamps: a replay of
+     * old history would see its output deleted within minutes, and one reading dated far ahead
+     * would be refused by the broker and fail the sink on every retry.
+     */
+    static final class JsonRecords<T> implements KafkaRecordSerializationSchema<T> {
         private static final long serialVersionUID = 1L;
+        private final String topic;
         private final SerializableKey<T> key;
 
-        KeySchema(SerializableKey<T> key) {
+        JsonRecords(String topic, SerializableKey<T> key) {
+            this.topic = topic;
             this.key = key;
         }
 
         @Override
-        public byte[] serialize(T record) {
-            String k = key.apply(record);
-            return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
-    /** Record value as JSON. */
-    static final class JsonSchema<T> implements SerializationSchema<T> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public byte[] serialize(T record) {
-            return JsonCodec.toBytes(record);
+        public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+            String k = key.apply(element);
+            return new ProducerRecord<>(topic, null, null, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+                    JsonCodec.toBytes(element));
         }
     }
 

@@ -73,6 +73,11 @@ public final class ForecastJob {
     /** Wires Kafka source, pipeline and Kafka sinks onto {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         String servers = config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
+        if (!config.kafkaProperties().isEmpty()) {
+            // Names only: the values are often credentials.
+            LOG.info("Kafka clients get extra properties {} (values hidden)",
+                    new java.util.TreeSet<>(config.kafkaProperties().stringPropertyNames()));
+        }
         DataStream<RawReading> raw = env.fromSource(
                         KafkaIo.readingsSource(servers, config.get(JobOptions.TOPIC_READINGS),
                                 config.get(JobOptions.KAFKA_GROUP_ID), config.startingOffsets(), config.kafkaProperties()),

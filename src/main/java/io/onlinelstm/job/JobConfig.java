@@ -210,9 +210,18 @@ public final class JobConfig implements Serializable {
         return s;
     }
 
-    /** Extra Kafka client properties. */
+    /** Extra Kafka client properties: those of kafka.properties-file, overridden by kafka.properties. */
     public Properties kafkaProperties() {
         Properties p = new Properties();
+        String file = get(JobOptions.KAFKA_PROPERTIES_FILE);
+        if (!file.isBlank()) {
+            try (var in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+                p.load(in);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("Cannot read --kafka.properties-file " + file + " (" + e
+                        + "); give a readable Java properties file of Kafka client settings, or leave the option out");
+            }
+        }
         p.putAll(get(JobOptions.KAFKA_PROPERTIES));
         return p;
     }

@@ -56,6 +56,13 @@ public final class JobOptions {
             .withDescription("Extra Kafka client properties for source and sinks, as k1:v1,k2:v2"
                     + " (for example security.protocol:SASL_SSL). Values are never logged.");
 
+    public static final ConfigOption<String> KAFKA_PROPERTIES_FILE = key("kafka.properties-file")
+            .stringType().defaultValue("")
+            .withDescription("A Java properties file of extra Kafka client properties, read where the job is built"
+                    + " (the JobManager under flink run and application mode): the place for secrets such as"
+                    + " sasl.jaas.config, for example a mounted Kubernetes Secret, so that they never travel as"
+                    + " program arguments. Entries of kafka.properties override it. Values are never logged.");
+
     // ---- input -------------------------------------------------------------------------------
 
     public static final ConfigOption<Integer> INPUT_MAX_RECORD_BYTES = key("input.max-record-bytes")
@@ -264,7 +271,7 @@ public final class JobOptions {
     /** All options, in the order --help lists them. */
     public static List<ConfigOption<?>> all() {
         return List.of(KAFKA_BOOTSTRAP_SERVERS, TOPIC_READINGS, TOPIC_FORECASTS, TOPIC_DEAD_LETTERS, KAFKA_GROUP_ID,
-                KAFKA_STARTING_OFFSETS, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_PROPERTIES,
+                KAFKA_STARTING_OFFSETS, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_PROPERTIES, KAFKA_PROPERTIES_FILE,
                 INPUT_MAX_RECORD_BYTES,
                 MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
                 BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, FORECAST_TARGET, STATE_TTL,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onlinelstm.cli.Main;
+import io.onlinelstm.job.ListeningSockets;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
@@ -15,16 +16,36 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The README's first command, for 20 seconds: exits 0, writes forecasts, leaves no folder behind. */
+/**
+ * The README's first command, for 20 seconds: exits 0, writes forecasts, leaves no folder behind,
+ * listens on loopback only.
+ */
 class DemoCommandTest {
 
     @Test
-    void demoRunsTwentySecondsAndExitsCleanlyWithForecastsWritten() {
+    void demoRunsTwentySecondsAndExitsCleanlyWithForecastsWritten() throws Exception {
         Set<String> tmpBefore = demoFolders();
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        // Halfway through, list what this JVM listens on: the demo's broker and Flink must bind loopback only.
+        java.util.List<String> exposed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> listening = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread probe = new Thread(() -> {
+            try {
+                Thread.sleep(12_000);
+                for (String address : ListeningSockets.of(ProcessHandle.current().pid())) {
+                    listening.add(address);
+                    if (!ListeningSockets.isLoopback(address)) {
+                        exposed.add(address);
+                    }
+                }
+            } catch (Exception e) {
+                exposed.add("probe failed: " + e);
+            }
+        });
+        probe.start();
         try {
             code = Main.commandLine().execute("demo", "--duration", "20s", "--series", "300", "--rate", "2000",
                     "--bad-rate", "0.01", "--status-every", "5s", "--job-option", "model.hidden-size=32");
@@ -44,6 +65,9 @@ class DemoCommandTest {
         assertTrue(forecasts > 1_000, "forecasts written: " + forecasts);
         assertTrue(deadLetters > 0, "bad records should reach the dead-letter topic");
         assertEquals(tmpBefore, demoFolders(), "the demo left temporary folders behind");
+        probe.join();
+        assertTrue(listening.size() >= 3, "the broker, its controller and the Web UI listen: " + listening);
+        assertTrue(exposed.isEmpty(), "the demo listens beyond loopback: " + exposed);
     }
 
     private static Set<String> demoFolders() {

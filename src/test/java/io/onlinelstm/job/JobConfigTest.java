@@ -26,6 +26,24 @@ class JobConfigTest {
     }
 
     @Test
+    void kafkaPropertiesFromAFileAreOverriddenByTheOptionAndNeverShown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("kafka.properties");
+        java.nio.file.Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\""
+                + SECRET + "\";\n");
+        JobConfig config = JobConfig.fromArgs(List.of("--kafka.properties-file", file.toString(),
+                "--kafka.properties", "sasl.mechanism:PLAIN"));
+        assertEquals("SASL_SSL", config.kafkaProperties().getProperty("security.protocol"));
+        assertEquals("PLAIN", config.kafkaProperties().getProperty("sasl.mechanism"), "the option wins over the file");
+        assertTrue(config.kafkaProperties().getProperty("sasl.jaas.config").contains(SECRET));
+        assertFalse(config.describeForLog().toString().contains(SECRET));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(List.of("--kafka.properties-file", dir.resolve("absent").toString())).kafkaProperties());
+        assertTrue(missing.getMessage().contains("--kafka.properties-file"), missing.getMessage());
+    }
+
+    @Test
     void unknownAndInvalidOptionsAreRefusedNamingTheOption() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.fromArgs(List.of("--forecaster.bundle", "3")));

@@ -30,6 +30,20 @@ final class KafkaTestClients {
         producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(), value.getBytes()));
     }
 
+    static void sendBytes(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(), value));
+    }
+
+    static void createTopics(String servers, int partitions, String... topics) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", servers);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.createTopics(java.util.Arrays.stream(topics)
+                    .map(t -> new org.apache.kafka.clients.admin.NewTopic(t, partitions, (short) 1)).toList())
+                    .all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     /**
      * Reads {@code topic} from the beginning as a read_committed consumer until {@code done} holds
      * for what was read or {@code timeout} passes, then keeps reading for {@code settle} more to

@@ -23,6 +23,48 @@ final class ReferenceRun {
         return "{\"key\":\"s" + k + "\",\"ts\":" + (1_000_000L + t * 1_000L) + ",\"value\":" + value(k, t) + "}";
     }
 
+    /**
+     * Writes readings t in [from, to) of every key to the readings topic, one tick of all keys
+     * every {@code pauseMillis}, so that the job is busy when a fault strikes.
+     */
+    static void produce(String servers, int keys, int from, int to, long pauseMillis) {
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(servers)) {
+            for (int t = from; t < to; t++) {
+                for (int k = 0; k < keys; k++) {
+                    KafkaTestClients.send(producer, "readings", "s" + k, json(k, t));
+                }
+                producer.flush();
+                Thread.sleep(pauseMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Checks the committed forecasts: exactly one per (key, ts), each equal to the uninterrupted
+     * run's to relative 1e-5. Returns key@ts -> forecast.
+     */
+    static Map<String, Double> assertExactlyOnceAndEqual(
+            java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> forecasts,
+            int keys, int perKey, int hiddenSize) throws Exception {
+        Map<String, Double> seen = new HashMap<>();
+        for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r : forecasts) {
+            com.fasterxml.jackson.databind.JsonNode f = io.onlinelstm.io.JsonCodec.mapper().readTree(r.value());
+            String id = f.get("key").asText() + "@" + f.get("ts").asLong();
+            org.junit.jupiter.api.Assertions.assertNull(seen.put(id, f.get("forecast").get(0).asDouble()),
+                    "duplicate forecast " + id);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(keys * perKey, seen.size(), "one committed forecast per reading, none lost");
+        // Relative 1e-5: float forecasts in the series' units (about 10 to 110 here); bundles of other
+        // sizes sum in another order, which moves the last bit or two.
+        for (Map.Entry<String, Double> e : forecasts(keys, perKey, hiddenSize).entrySet()) {
+            org.junit.jupiter.api.Assertions.assertEquals(e.getValue(), seen.get(e.getKey()),
+                    1e-5 * Math.max(1, Math.abs(e.getValue())), e.getKey());
+        }
+        return seen;
+    }
+
     /** key@ts -> first forecast value, with the job's settings for these options. */
     static Map<String, Double> forecasts(int keys, int perKey, int hiddenSize) throws Exception {
         // A level network: its forecasts depend on the LSTM state and the normaliser, which a restore must bring back.
