@@ -117,7 +117,10 @@ submit() {
       --checkpoint.storage "file://$STATE/checkpoints" "$@"; do
     list="$list$(json_string "$arg"),"
   done
-  local body="{\"entryClass\":\"io.onlinelstm.job.ForecastJob\",\"programArgsList\":[${list%,}]"
+  # The REST API runs a jar at parallelism 1 unless told; --job.parallelism, when given, still wins.
+  local parallelism
+  parallelism=$(sed -n '/^parallelism:/,/^[^ ]/s/^ *default: *\([0-9]*\).*/\1/p' "$ROOT/flink-conf/config.yaml")
+  local body="{\"entryClass\":\"io.onlinelstm.job.ForecastJob\",\"parallelism\":${parallelism:-1},\"programArgsList\":[${list%,}]"
   [ -n "$savepoint" ] && body="$body,\"savepointPath\":$(json_string "$savepoint")"
   answer=$(curl -s -X POST -H "Content-Type: application/json" -d "$body}" "$REST/jars/$id/run")
   if ! echo "$answer" | grep -q '"jobid"'; then
