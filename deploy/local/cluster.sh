@@ -52,6 +52,11 @@ start() {
   cp "$ROOT/flink-conf/config.yaml" "$CONF/config.yaml"
   cp "$ROOT/flink-conf/log4j-console.properties" "$CONF/log4j-console.properties"
   cp "$ROOT/flink-conf/log4j-console.properties" "$CONF/log4j.properties"
+  if ! alive jobmanager && curl -s --max-time 5 "$REST/overview" >/dev/null 2>&1; then
+    echo "Another Flink already answers at $REST; stop it first (bin/online-lstm cluster stop, with its" \
+         "ONLINE_LSTM_CLUSTER_DIR) so that this cluster's JobManager can bind the port." >&2
+    return 1
+  fi
   alive kafka || start_process kafka java -cp "$JAR:$CP" -Donline-lstm.log.file="$STATE/logs/kafka.log" \
       io.onlinelstm.cli.Main broker --port "$KAFKA_PORT" --dir "$STATE/kafka"
   local jm; mapfile -t jm < <(resource_params GET_JM_RESOURCE_PARAMS)
@@ -69,7 +74,7 @@ start() {
         -D taskmanager.resource-id="tm-$i"
   done
   for _ in $(seq 1 90); do
-    if curl -sf "$REST/overview" | grep -q "\"taskmanagers\":$TASKMANAGERS"; then
+    if curl -sf --max-time 5 "$REST/overview" | grep -q "\"taskmanagers\":$TASKMANAGERS"; then
       echo "Cluster up: Flink $REST with $TASKMANAGERS TaskManagers, Kafka 127.0.0.1:$KAFKA_PORT (state in $STATE)"
       return 0
     fi
@@ -85,7 +90,11 @@ start() {
 }
 
 stop() {
-  for name in taskmanager-3 taskmanager-2 taskmanager-1 jobmanager kafka; do
+  local name names=()
+  for pidfile in "$STATE"/taskmanager-*.pid; do
+    [ -e "$pidfile" ] && names+=("$(basename "$pidfile" .pid)")
+  done
+  for name in "${names[@]}" jobmanager kafka; do
     if alive "$name"; then
       kill "$(cat "$STATE/$name.pid")" 2>/dev/null || true
       for _ in $(seq 1 30); do alive "$name" || break; sleep 1; done
@@ -100,18 +109,22 @@ status() {
   for name in kafka jobmanager $(seq -f 'taskmanager-%g' 1 "$TASKMANAGERS"); do
     if alive "$name"; then echo "$name: running (pid $(cat "$STATE/$name.pid"))"; else echo "$name: stopped"; fi
   done
-  curl -sf "$REST/overview" || true
+  curl -sf --max-time 10 "$REST/overview" || true
   echo
 }
 
-json_string() { local s="${1//\\/\\\\}"; s="${s//\"/\\\"}"; printf '"%s"' "$s"; }
+json_string() {
+  local s="${1//\\/\\\\}"
+  s="${s//\"/\\\"}"; s="${s//$'\n'/\\n}"; s="${s//$'\t'/\\t}"; s="${s//$'\r'/\\r}"
+  printf '"%s"' "$s"
+}
 
 # Uploads the job jar through the REST API and runs it, from a savepoint when given one; prints the job id.
 submit() {
   build_if_needed
   local upload id arg answer savepoint="" list=""
   if [ "${1:-}" = "--from-savepoint" ]; then savepoint="$2"; shift 2; fi
-  upload=$(curl -sf -X POST -H "Expect:" -F "jarfile=@$JAR" "$REST/jars/upload")
+  upload=$(curl -sfS --max-time 300 -X POST -H "Expect:" -F "jarfile=@$JAR" "$REST/jars/upload")
   id=$(echo "$upload" | sed 's/.*"filename":"[^"]*\/\([^"/]*\)".*/\1/')
   for arg in --kafka.bootstrap-servers "127.0.0.1:$KAFKA_PORT" --model.store "file://$STATE/models" \
       --checkpoint.storage "file://$STATE/checkpoints" "$@"; do
@@ -119,10 +132,13 @@ submit() {
   done
   # The REST API runs a jar at parallelism 1 unless told; --job.parallelism, when given, still wins.
   local parallelism
-  parallelism=$(sed -n '/^parallelism:/,/^[^ ]/s/^ *default: *\([0-9]*\).*/\1/p' "$ROOT/flink-conf/config.yaml")
+  local conf="$CONF/config.yaml"
+  [ -f "$conf" ] || conf="$ROOT/flink-conf/config.yaml"
+  parallelism=$( { sed -n '/^parallelism:/,/^[^ ]/s/^ *default: *\([0-9]*\).*/\1/p' "$conf";
+                   sed -n 's/^parallelism\.default: *\([0-9]*\).*/\1/p' "$conf"; } | head -n 1)
   local body="{\"entryClass\":\"io.onlinelstm.job.ForecastJob\",\"parallelism\":${parallelism:-1},\"programArgsList\":[${list%,}]"
   [ -n "$savepoint" ] && body="$body,\"savepointPath\":$(json_string "$savepoint")"
-  answer=$(curl -s -X POST -H "Content-Type: application/json" -d "$body}" "$REST/jars/$id/run")
+  answer=$(curl -sS --max-time 300 -X POST -H "Content-Type: application/json" -d "$body}" "$REST/jars/$id/run" || true)
   if ! echo "$answer" | grep -q '"jobid"'; then
     echo "The cluster refused the job: $answer" >&2
     return 1
@@ -133,12 +149,17 @@ submit() {
 # Stops a job with a savepoint under $STATE/savepoints (readings after it stay in Kafka for the
 # next run); prints the savepoint's path for submit --from-savepoint.
 stop_job() {
-  local job="$1" trigger answer
-  trigger=$(curl -sf -X POST -H "Content-Type: application/json" \
-      -d "{\"drain\":false,\"targetDirectory\":\"file://$STATE/savepoints\"}" "$REST/jobs/$job/stop" \
-    | sed 's/.*"request-id":"\([0-9a-f]*\)".*/\1/')
+  local job="$1" trigger answer=""
+  trigger=$(curl -sS --max-time 60 -X POST -H "Content-Type: application/json" \
+      -d "{\"drain\":false,\"targetDirectory\":$(json_string "file://$STATE/savepoints")}" "$REST/jobs/$job/stop" || true)
+  if ! echo "$trigger" | grep -q '"request-id"'; then
+    echo "The cluster did not start a savepoint for job $job: $trigger" >&2
+    return 1
+  fi
+  trigger=$(echo "$trigger" | sed 's/.*"request-id":"\([0-9a-f]*\)".*/\1/')
   for _ in $(seq 1 300); do
-    answer=$(curl -sf "$REST/jobs/$job/savepoints/$trigger")
+    # A failed poll is retried: the savepoint goes on whether or not this script hears about it.
+    answer=$(curl -s --max-time 10 "$REST/jobs/$job/savepoints/$trigger" || true)
     if echo "$answer" | grep -q '"id":"COMPLETED"'; then
       if echo "$answer" | grep -q '"location"'; then
         echo "$answer" | sed 's/.*"location":"\([^"]*\)".*/\1/'
@@ -149,7 +170,7 @@ stop_job() {
     fi
     sleep 1
   done
-  echo "No savepoint for job $job within 300 s; the job keeps running. See $STATE/logs/jobmanager.log" >&2
+  echo "No savepoint for job $job within 300 s (last answer: $answer); see $STATE/logs/jobmanager.log" >&2
   return 1
 }
 

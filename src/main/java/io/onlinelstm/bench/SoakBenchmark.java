@@ -60,22 +60,25 @@ public final class SoakBenchmark {
     public Result run(PrintStream out) throws Exception {
         LocalClusterScript cluster = new LocalClusterScript(settings.root(), settings.state(), settings.kafkaPort(), false);
         FlinkRestClient rest = new FlinkRestClient("http://127.0.0.1:8081");
+        DemoGenerator generator = null;
         try {
             cluster.start();
             String job = cluster.submit(settings.jobOptions());
             awaitRunningWithMetrics(rest, job);
             // Failures before the soak starts (a checkpoint triggered while tasks were still being deployed) do not count.
-            long failedBefore = rest.checkpoints(job).get("counts").get("failed").asLong();
+            JsonNode statsBefore = rest.checkpoints(job);
+            long failedBefore = statsBefore.get("counts").get("failed").asLong();
             out.printf(Locale.ROOT, "soak: job %s on the local cluster, %.0f readings/s over %d series for %s%n",
                     job, settings.eventsPerSecond(), settings.series(), settings.duration());
-            DemoGenerator generator = new DemoGenerator(cluster.servers(), "readings", settings.series(),
+            generator = new DemoGenerator(cluster.servers(), "readings", settings.series(),
                     settings.eventsPerSecond(), 0.0);
             Thread producer = new Thread(generator, "soak-generator");
+            producer.setDaemon(true);
             producer.start();
             List<MemorySample> memory = new ArrayList<>();
             Map<Long, CheckpointSample> checkpoints = new LinkedHashMap<>();
             Map<Long, String> failures = new LinkedHashMap<>();
-            collectCheckpoints(rest.checkpoints(job), System.nanoTime(), new LinkedHashMap<>(), failures);
+            collectCheckpoints(statsBefore, System.nanoTime(), new LinkedHashMap<>(), failures);
             java.util.Set<Long> failedBeforeIds = new java.util.HashSet<>(failures.keySet());
             long start = System.nanoTime();
             long end = start + settings.duration().toNanos();
@@ -105,7 +108,13 @@ public final class SoakBenchmark {
                     new ArrayList<>(checkpoints.values()), failures.entrySet().stream()
                             .filter(f -> !failedBeforeIds.contains(f.getKey())).map(Map.Entry::getValue).toList());
         } finally {
+            if (generator != null) {
+                generator.stop();
+            }
             cluster.stop();
+            // The broker's data and the checkpoints run to gigabytes; the logs stay.
+            deleteRecursively(settings.state().resolve("kafka"));
+            deleteRecursively(settings.state().resolve("checkpoints"));
         }
     }
 
@@ -142,7 +151,11 @@ public final class SoakBenchmark {
                 jvm.getOrDefault(DIRECT, -MB) / MB);
     }
 
-    /** Adds the checkpoints in Flink's recent history that were not seen yet: completed ones and failures. */
+    /**
+     * Adds the checkpoints in Flink's recent history that were not seen yet: completed ones and
+     * failures. The REST API keeps the last 10 (web.checkpoints.history), so samples must come at
+     * least every 10 checkpoint intervals; the default is one sample per interval.
+     */
     private static void collectCheckpoints(JsonNode stats, long startNanos, Map<Long, CheckpointSample> seen,
                                            Map<Long, String> failures) {
         long second = (System.nanoTime() - startNanos) / 1_000_000_000L;
@@ -170,6 +183,17 @@ public final class SoakBenchmark {
             line.append(String.format(Locale.ROOT, "  checkpoint %d: %d ms, %.1f MB", last.id(), last.durationMillis(), last.sizeBytes() / MB));
         }
         return line.toString();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Writes memory.csv and checkpoints.csv to {@code dir}. */

@@ -317,7 +317,13 @@ final class BenchCommand implements Runnable {
             java.nio.file.Files.write(out.resolve("summary.txt"), summary);
             summary.forEach(System.out::println);
             System.out.println("Samples: " + out.resolve("memory.csv") + ", " + out.resolve("checkpoints.csv"));
-            boolean healthy = result.restarts() == 0 && result.failedCheckpoints() == 0
+            // A generator that fell behind (or died) would make a quiet soak look healthy.
+            boolean rateReached = result.readingsSent() >= 0.9 * rate * minutes * 60;
+            if (!rateReached) {
+                System.out.printf(java.util.Locale.ROOT, "the generator sent %,d readings, under 90 %% of %,.0f: the rate was not reached%n",
+                        result.readingsSent(), rate * minutes * 60);
+            }
+            boolean healthy = rateReached && result.restarts() == 0 && result.failedCheckpoints() == 0
                     && result.forecastsCommitted() == result.readingsSent();
             return healthy ? 0 : 1;
         }

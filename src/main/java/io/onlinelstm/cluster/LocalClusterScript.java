@@ -88,12 +88,21 @@ public final class LocalClusterScript {
         if (!mayBuild) {
             pb.environment().put("ONLINE_LSTM_NO_BUILD", "1");
         }
+        // Output to a file, not a pipe: reading a pipe would block past the timeout if the script hung.
+        Path output = Files.createTempFile("online-lstm-cluster-", ".out");
+        pb.redirectOutput(output.toFile());
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(6, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException("cluster.sh " + args.get(0) + " did not finish within 6 minutes; see " + state.resolve("logs"));
+        String out;
+        try {
+            if (!p.waitFor(6, TimeUnit.MINUTES)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new IOException("cluster.sh " + args.get(0) + " did not finish within 6 minutes; see " + state.resolve("logs"));
+            }
+            out = Files.readString(output, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(output);
         }
         if (p.exitValue() != 0) {
             throw new IOException("cluster.sh " + String.join(" ", args) + " failed (exit " + p.exitValue() + "):\n" + out

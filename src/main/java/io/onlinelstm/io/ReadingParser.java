@@ -136,9 +136,13 @@ public final class ReadingParser implements Serializable {
             }
             try {
                 return Instant.parse(s).toEpochMilli();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("ts '" + s + "' is beyond the range of epoch milliseconds");
             } catch (DateTimeParseException e) {
                 try {
                     return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+                } catch (ArithmeticException e2) {
+                    throw new IllegalArgumentException("ts '" + s + "' is beyond the range of epoch milliseconds");
                 } catch (DateTimeParseException e2) {
                     throw new IllegalArgumentException(
                             "ts '" + s + "' is neither epoch milliseconds nor ISO-8601 with an offset"

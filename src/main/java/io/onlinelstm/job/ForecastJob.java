@@ -73,14 +73,15 @@ public final class ForecastJob {
     /** Wires Kafka source, pipeline and Kafka sinks onto {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         String servers = config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
-        if (!config.kafkaProperties().isEmpty()) {
+        // Read once: every client gets the same settings even if the file changes meanwhile.
+        java.util.Properties kafka = config.kafkaProperties();
+        if (!kafka.isEmpty()) {
             // Names only: the values are often credentials.
-            LOG.info("Kafka clients get extra properties {} (values hidden)",
-                    new java.util.TreeSet<>(config.kafkaProperties().stringPropertyNames()));
+            LOG.info("Kafka clients get extra properties {} (values hidden)", new java.util.TreeSet<>(kafka.stringPropertyNames()));
         }
         DataStream<RawReading> raw = env.fromSource(
                         KafkaIo.readingsSource(servers, config.get(JobOptions.TOPIC_READINGS),
-                                config.get(JobOptions.KAFKA_GROUP_ID), config.startingOffsets(), config.kafkaProperties()),
+                                config.get(JobOptions.KAFKA_GROUP_ID), config.startingOffsets(), kafka),
                         WatermarkStrategy.noWatermarks(), "kafka readings")
                 .uid("kafka-readings");
         ForecasterSettings settings = config.forecaster().withInitialModel(config.initialModel());
@@ -89,7 +90,7 @@ public final class ForecastJob {
         DataStream<ModelUpdate> updates = null;
         if (async) {
             updates = env.fromSource(KafkaIo.modelUpdateSource(servers, config.get(JobOptions.TOPIC_MODEL_UPDATES),
-                                    config.get(JobOptions.KAFKA_GROUP_ID) + "-model-updates", config.kafkaProperties()),
+                                    config.get(JobOptions.KAFKA_GROUP_ID) + "-model-updates", kafka),
                             WatermarkStrategy.noWatermarks(), "kafka model updates")
                     .uid("kafka-model-updates")
                     .setParallelism(1);
@@ -101,21 +102,21 @@ public final class ForecastJob {
         if (async) {
             ForecastPipeline.train(out.forecasts(), settings, config.get(JobOptions.MODEL_STORE))
                     .sinkTo(KafkaIo.modelUpdateSink(servers, config.get(JobOptions.TOPIC_MODEL_UPDATES), prefix,
-                            config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
+                            config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
                     .name("kafka model updates").uid("kafka-model-updates-sink")
                     .setParallelism(1);
         }
         out.forecasts()
                 .sinkTo(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS), prefix,
-                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
+                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
                 .name("kafka forecasts").uid("kafka-forecasts");
         out.forecasts().getSideOutput(io.onlinelstm.operator.BundlingForecastOperator.ALERTS)
                 .sinkTo(KafkaIo.alertSink(servers, config.get(JobOptions.TOPIC_ALERTS), prefix,
-                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
+                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
                 .name("kafka alerts").uid("kafka-alerts");
         out.deadLetters()
                 .sinkTo(KafkaIo.deadLetterSink(servers, config.get(JobOptions.TOPIC_DEAD_LETTERS), prefix,
-                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), config.kafkaProperties()))
+                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
                 .name("kafka dead letters").uid("kafka-dead-letters");
     }
 

@@ -43,6 +43,13 @@ public final class JobConfig implements Serializable {
             try {
                 configuration().get(option);
             } catch (IllegalArgumentException e) {
+                if (option == JobOptions.KAFKA_PROPERTIES) {
+                    // Flink's message quotes the raw value, which holds credentials: neither it nor the cause may reach a log.
+                    throw new IllegalArgumentException("Invalid value for --" + option.key()
+                            + ": expected k1:v1,k2:v2 (quote a value that holds a comma or a colon with single quotes,"
+                            + " or put the properties in --kafka.properties-file); the value is not shown because it"
+                            + " may hold credentials");
+                }
                 throw new IllegalArgumentException("Invalid value for --" + option.key() + ": " + e.getMessage(), e);
             }
         }

@@ -56,6 +56,8 @@ class ReadingParserTest {
         "{\"key\":\"k\",\"ts\":1.5,\"value\":1}|invalid_ts",
         "{\"key\":\"k\",\"ts\":99999999999999999999,\"value\":1}|invalid_ts",
         "{\"key\":\"k\",\"ts\":true,\"value\":1}|invalid_ts",
+        "{\"key\":\"k\",\"ts\":\"+300000000-01-01T00:00:00Z\",\"value\":1}|invalid_ts",
+        "{\"key\":\"k\",\"ts\":\"+300000000-01-01T00:00:00+01:00\",\"value\":1}|invalid_ts",
         "{\"key\":\"k\",\"ts\":1,\"value\":NaN}|malformed_json",
         "{\"key\":\"k\",\"ts\":1,\"value\":\"Infinity\"}|invalid_value",
         "{\"key\":\"k\",\"ts\":1,\"value\":1e39}|invalid_value",

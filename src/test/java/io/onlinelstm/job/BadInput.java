@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  */
 record BadInput(byte[] payload, String reason) {
 
-    static final int KINDS = 19;
+    static final int KINDS = 20;
 
     static BadInput of(int i, String key, long lastTs) {
         String k = "\"key\":\"" + key + "\"";
@@ -29,9 +29,10 @@ record BadInput(byte[] payload, String reason) {
             case 12 -> text("{" + k + ",\"value\":1}", "missing_ts");
             case 13 -> text("{" + k + ",\"ts\":99999999999999999999,\"value\":1}", "invalid_ts");
             case 14 -> text("{" + k + ",\"ts\":{\"at\":1},\"value\":1}", "invalid_ts");
-            case 15 -> text("{" + k + "," + ts + ",\"value\":1,\"features\":[1,2]}", "wrong_feature_count");
-            case 16 -> text("{" + k + "," + ts + ",\"value\":1,\"pad\":\"" + "x".repeat(100_000) + "\"}", "too_large");
-            case 17 -> text("{" + k + "," + ts + ",\"value\":1}", "duplicate_ts");
+            case 15 -> text("{" + k + ",\"ts\":\"+300000000-01-01T00:00:00Z\",\"value\":1}", "invalid_ts");
+            case 16 -> text("{" + k + "," + ts + ",\"value\":1,\"features\":[1,2]}", "wrong_feature_count");
+            case 17 -> text("{" + k + "," + ts + ",\"value\":1,\"pad\":\"" + "x".repeat(100_000) + "\"}", "too_large");
+            case 18 -> text("{" + k + "," + ts + ",\"value\":1}", "duplicate_ts");
             default -> text("{" + k + ",\"ts\":" + (lastTs - 1) + ",\"value\":1}", "out_of_order");
         };
     }

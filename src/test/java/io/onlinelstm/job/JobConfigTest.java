@@ -44,6 +44,18 @@ class JobConfigTest {
     }
 
     @Test
+    void aMalformedKafkaPropertiesValueIsRefusedWithoutShowingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(List.of(
+                "--kafka.properties", "sasl.jaas.config:'x required password=\"" + SECRET + "\";")));
+        StringBuilder everything = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            everything.append(t).append('\n');
+        }
+        assertTrue(e.getMessage().contains("--kafka.properties"), e.getMessage());
+        assertFalse(everything.toString().contains(SECRET), everything.toString());
+    }
+
+    @Test
     void unknownAndInvalidOptionsAreRefusedNamingTheOption() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.fromArgs(List.of("--forecaster.bundle", "3")));

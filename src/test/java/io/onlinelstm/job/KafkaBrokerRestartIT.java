@@ -10,9 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Kafka broker of the local cluster dies (SIGKILL) in the middle of the stream and comes back
  * ten seconds later on the same data directory. The job's transactional writes fail, it restarts
- * from the last checkpoint (again and again until the broker is back) and aborts what it left
- * open, and a read_committed
- * consumer sees exactly one forecast per reading, each equal to an undisturbed run's.
+ * from the last checkpoint (again if the broker is still away) and aborts what it left
+ * open, and a read_committed consumer sees exactly one forecast per reading, each equal to an
+ * undisturbed run's.
  */
 class KafkaBrokerRestartIT {
 

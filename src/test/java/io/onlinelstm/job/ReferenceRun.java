@@ -30,14 +30,22 @@ final class ReferenceRun {
     static void produce(String servers, int keys, int from, int to, long pauseMillis) {
         try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(servers)) {
             for (int t = from; t < to; t++) {
+                java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
                 for (int k = 0; k < keys; k++) {
-                    KafkaTestClients.send(producer, "readings", "s" + k, json(k, t));
+                    sent.add(producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            "readings", ("s" + k).getBytes(), json(k, t).getBytes())));
                 }
                 producer.flush();
+                for (java.util.concurrent.Future<?> f : sent) {
+                    // A lost input record would pass for a lost forecast: fail here instead.
+                    f.get();
+                }
                 Thread.sleep(pauseMillis);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a reading was not written to Kafka", e);
         }
     }
 

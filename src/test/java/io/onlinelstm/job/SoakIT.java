@@ -34,7 +34,9 @@ class SoakIT {
         assertTrue(result.completedCheckpoints() >= 5, "checkpoints completed: " + result.completedCheckpoints());
         assertTrue(result.readingsSent() > 100_000, "readings sent: " + result.readingsSent());
         assertEquals(result.readingsSent(), result.forecastsCommitted(), "one committed forecast per reading");
-        assertEquals(2 * 9, result.memory().size(), "a memory sample per TaskManager every 10 s");
+        assertTrue(result.memory().size() >= 2 * 6, "memory samples from both TaskManagers: " + result.memory().size());
+        assertEquals(java.util.Set.of("tm-1", "tm-2"),
+                result.memory().stream().map(SoakBenchmark.MemorySample::taskManager).collect(java.util.stream.Collectors.toSet()));
         for (SoakBenchmark.MemorySample m : result.memory()) {
             assertTrue(m.residentMb() > 0 && m.heapUsedMb() > 0 && m.heapCommittedMb() >= m.heapUsedMb(), m.toString());
         }

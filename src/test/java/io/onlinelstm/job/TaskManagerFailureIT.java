@@ -37,7 +37,7 @@ class TaskManagerFailureIT {
             producer.start();
             // Kill a TaskManager once the first forecasts are committed, while readings still flow.
             KafkaTestClients.readCommitted(cluster.servers(), "forecasts", r -> r.size() >= 1_000, Duration.ofMinutes(2), Duration.ZERO);
-            // Kill the TaskManager that runs the forecaster (slots may all sit on one of the two).
+            // Kill the TaskManager that runs the forecaster's first subtask.
             String victim = cluster.taskManagerOf(job, "lstm forecaster");
             long killedAt = System.currentTimeMillis();
             cluster.kill("taskmanager-" + victim.substring(3), "KILL");
