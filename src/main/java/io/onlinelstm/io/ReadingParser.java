@@ -50,44 +50,43 @@ public final class ReadingParser implements Serializable {
             return refuse(raw, prefix, DeadLetterReason.TOO_LARGE,
                     payload.length + " bytes exceed the limit of " + maxRecordBytes + " (input.max-record-bytes)");
         }
-        String text = new String(payload, StandardCharsets.UTF_8);
         JsonNode root;
         try {
             root = mapper().readTree(payload);
         } catch (IOException e) {
-            return refuse(raw, text, DeadLetterReason.MALFORMED_JSON, firstLine(e.getMessage()));
+            return refuse(raw, payload, DeadLetterReason.MALFORMED_JSON, firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
-            return refuse(raw, text, DeadLetterReason.MALFORMED_JSON, "expected a JSON object");
+            return refuse(raw, payload, DeadLetterReason.MALFORMED_JSON, "expected a JSON object");
         }
         JsonNode keyNode = root.get("key");
         if (keyNode == null || keyNode.isNull() || !keyNode.isValueNode() || keyNode.asText().isBlank()) {
-            return refuse(raw, text, DeadLetterReason.MISSING_KEY, "key is missing or blank");
+            return refuse(raw, payload, DeadLetterReason.MISSING_KEY, "key is missing or blank");
         }
         JsonNode tsNode = root.get("ts");
         if (tsNode == null || tsNode.isNull()) {
-            return refuse(raw, text, DeadLetterReason.MISSING_TS, "ts is missing");
+            return refuse(raw, payload, DeadLetterReason.MISSING_TS, "ts is missing");
         }
         long ts;
         try {
             ts = parseTimestamp(tsNode);
         } catch (IllegalArgumentException e) {
-            return refuse(raw, text, DeadLetterReason.INVALID_TS, e.getMessage());
+            return refuse(raw, payload, DeadLetterReason.INVALID_TS, e.getMessage());
         }
         JsonNode valueNode = root.get("value");
         if (valueNode == null || !valueNode.isNumber()) {
-            return refuse(raw, text, DeadLetterReason.INVALID_VALUE, "value is missing or not a number");
+            return refuse(raw, payload, DeadLetterReason.INVALID_VALUE, "value is missing or not a number");
         }
         double value = valueNode.doubleValue();
         if (!Double.isFinite(value) || !Double.isFinite((float) value)) {
-            return refuse(raw, text, DeadLetterReason.INVALID_VALUE, "value " + valueNode.asText() + " is not finite");
+            return refuse(raw, payload, DeadLetterReason.INVALID_VALUE, "value " + valueNode.asText() + " is not finite");
         }
         float[] features = null;
         JsonNode featuresNode = root.get("features");
         int extra = modelInputs - 1;
         if (featuresNode != null && !featuresNode.isNull()) {
             if (!featuresNode.isArray() || featuresNode.size() != extra) {
-                return refuse(raw, text, DeadLetterReason.WRONG_FEATURE_COUNT,
+                return refuse(raw, payload, DeadLetterReason.WRONG_FEATURE_COUNT,
                         "features must be an array of " + extra + " number(s) (the model takes " + modelInputs
                                 + " inputs: value plus features), got "
                                 + (featuresNode.isArray() ? featuresNode.size() + " entries" : featuresNode.getNodeType()));
@@ -97,14 +96,14 @@ public final class ReadingParser implements Serializable {
                 for (int i = 0; i < extra; i++) {
                     JsonNode f = featuresNode.get(i);
                     if (!f.isNumber() || !Float.isFinite(f.floatValue())) {
-                        return refuse(raw, text, DeadLetterReason.WRONG_FEATURE_COUNT,
+                        return refuse(raw, payload, DeadLetterReason.WRONG_FEATURE_COUNT,
                                 "features[" + i + "] is not a finite number");
                     }
                     features[i] = f.floatValue();
                 }
             }
         } else if (extra > 0) {
-            return refuse(raw, text, DeadLetterReason.WRONG_FEATURE_COUNT,
+            return refuse(raw, payload, DeadLetterReason.WRONG_FEATURE_COUNT,
                     "features is missing: the model takes " + modelInputs + " inputs (value plus " + extra + " features)");
         }
         Reading r = new Reading(keyNode.asText(), ts, value, features, raw.arrivalMillis);
@@ -151,6 +150,11 @@ public final class ReadingParser implements Serializable {
             }
         }
         throw new IllegalArgumentException("ts must be a number or a string, got " + node.getNodeType());
+    }
+
+    /** The payload is decoded to text only here: valid records, the common case, never need it as a string. */
+    private static Result refuse(RawReading raw, byte[] payload, DeadLetterReason reason, String detail) {
+        return refuse(raw, new String(payload, StandardCharsets.UTF_8), reason, detail);
     }
 
     private static Result refuse(RawReading raw, String payload, DeadLetterReason reason, String detail) {

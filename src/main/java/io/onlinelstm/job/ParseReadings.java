@@ -5,7 +5,7 @@ import io.onlinelstm.io.DeadLetterReason;
 import io.onlinelstm.io.RawReading;
 import io.onlinelstm.io.Reading;
 import io.onlinelstm.io.ReadingParser;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,8 +24,8 @@ public final class ParseReadings extends ProcessFunction<RawReading, Reading> {
             new OutputTag<>("parse-dead-letters", TypeInformation.of(DeadLetter.class));
 
     private final ReadingParser parser;
-    private transient MetricGroup deadLetterGroup;
-    private transient Map<DeadLetterReason, Counter> counters;
+    /** By reason id, the form dead letters carry. */
+    private transient Map<String, Counter> counters;
 
     public ParseReadings(ReadingParser parser) {
         this.parser = parser;
@@ -33,10 +33,10 @@ public final class ParseReadings extends ProcessFunction<RawReading, Reading> {
 
     @Override
     public void open(OpenContext openContext) {
-        deadLetterGroup = getRuntimeContext().getMetricGroup().addGroup("deadLetters");
-        counters = new EnumMap<>(DeadLetterReason.class);
+        MetricGroup deadLetterGroup = getRuntimeContext().getMetricGroup().addGroup("deadLetters");
+        counters = new HashMap<>();
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            counters.put(reason, deadLetterGroup.counter(reason.id()));
+            counters.put(reason.id(), deadLetterGroup.counter(reason.id()));
         }
     }
 
@@ -47,7 +47,7 @@ public final class ParseReadings extends ProcessFunction<RawReading, Reading> {
             out.collect(result.reading());
         } else {
             DeadLetter letter = result.deadLetter();
-            counters.get(DeadLetterReason.valueOf(letter.reason.toUpperCase(java.util.Locale.ROOT))).inc();
+            counters.get(letter.reason).inc();
             ctx.output(DEAD_LETTERS, letter);
         }
     }
