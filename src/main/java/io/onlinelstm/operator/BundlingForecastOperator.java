@@ -542,7 +542,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     private void refuse(Reading reading, SeriesState state) {
         DeadLetterReason reason = reading.ts == state.lastTs ? DeadLetterReason.DUPLICATE_TS : DeadLetterReason.OUT_OF_ORDER;
         String detail = "ts " + reading.ts + " is not after the series' last accepted ts " + state.lastTs
-                + " (policy operator.out-of-order=dead-letter)";
+                + " (policy forecaster.out-of-order=dead-letter; accept takes such readings)";
         DeadLetter letter = new DeadLetter(JsonCodec.readingPayload(reading), reason, detail,
                 reading.topic, reading.partition, reading.offset);
         deadLetters.computeIfAbsent(reason, r -> deadLetterGroup.counter(r.id())).inc();
