@@ -87,11 +87,13 @@ public final class SoakBenchmark {
                 next += settings.sampleEvery().toNanos();
                 Thread.sleep(Math.max(0, (Math.min(next, end) - System.nanoTime()) / 1_000_000));
                 long second = (System.nanoTime() - start) / 1_000_000_000L;
+                List<MemorySample> round = new ArrayList<>();
                 for (int i = 1; i <= settings.taskManagers(); i++) {
-                    memory.add(sampleMemory(cluster, rest, i, second));
+                    round.add(sampleMemory(cluster, rest, i, second));
                 }
+                memory.addAll(round);
                 collectCheckpoints(rest.checkpoints(job), start, checkpoints, failures);
-                out.println(progressLine(second, generator.sent(), memory, checkpoints));
+                out.println(progressLine(second, generator.sent(), round, checkpoints));
             }
             generator.stop();
             producer.join();
@@ -171,17 +173,14 @@ public final class SoakBenchmark {
         }
     }
 
-    private static String progressLine(long second, long sent, List<MemorySample> memory, Map<Long, CheckpointSample> checkpoints) {
+    private static String progressLine(long second, long sent, List<MemorySample> round, Map<Long, CheckpointSample> checkpoints) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "soak: %5d s  sent %,d", second, sent));
-        for (MemorySample m : memory.subList(Math.max(0, memory.size() - 4), memory.size())) {
-            if (m.second() == second) {
-                line.append(String.format(Locale.ROOT, "  %s rss %.0f MB heap %.0f MB", m.taskManager(), m.residentMb(), m.heapUsedMb()));
-            }
+        for (MemorySample m : round) {
+            line.append(String.format(Locale.ROOT, "  %s rss %.0f MB heap %.0f MB", m.taskManager(), m.residentMb(), m.heapUsedMb()));
         }
-        CheckpointSample last = checkpoints.isEmpty() ? null : new ArrayList<>(checkpoints.values()).get(checkpoints.size() - 1);
-        if (last != null) {
-            line.append(String.format(Locale.ROOT, "  checkpoint %d: %d ms, %.1f MB", last.id(), last.durationMillis(), last.sizeBytes() / MB));
-        }
+        // Checkpoint ids rise, so the highest seen is the latest.
+        checkpoints.values().stream().max(java.util.Comparator.comparingLong(CheckpointSample::id)).ifPresent(last ->
+                line.append(String.format(Locale.ROOT, "  checkpoint %d: %d ms, %.1f MB", last.id(), last.durationMillis(), last.sizeBytes() / MB)));
         return line.toString();
     }
 
