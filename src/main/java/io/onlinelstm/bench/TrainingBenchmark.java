@@ -12,7 +12,7 @@ import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.WeightInitializer;
 import io.onlinelstm.operator.ForecasterSettings;
 import io.onlinelstm.operator.OutOfOrderPolicy;
-import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.io.ModelUpdate;
 import io.onlinelstm.training.OnlineLearner;
 import io.onlinelstm.training.TrainingSettings;
 import io.onlinelstm.training.TrainingWindow;

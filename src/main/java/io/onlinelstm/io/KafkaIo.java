@@ -63,7 +63,7 @@ public final class KafkaIo {
     }
 
     /** Model updates as JSON (weights base64), keyed by version, exactly once. */
-    public static KafkaSink<io.onlinelstm.training.ModelUpdate> modelUpdateSink(
+    public static KafkaSink<io.onlinelstm.io.ModelUpdate> modelUpdateSink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
             Properties extra) {
         return exactlyOnceSink(bootstrapServers, topic, transactionalIdPrefix + "-model-updates", transactionTimeout,
@@ -71,15 +71,15 @@ public final class KafkaIo {
     }
 
     /** Model updates for the forecasters: every announced version, from the beginning, read_committed. */
-    public static KafkaSource<io.onlinelstm.training.ModelUpdate> modelUpdateSource(
+    public static KafkaSource<io.onlinelstm.io.ModelUpdate> modelUpdateSource(
             String bootstrapServers, String topic, String groupId, Properties extra) {
-        return KafkaSource.<io.onlinelstm.training.ModelUpdate>builder()
+        return KafkaSource.<io.onlinelstm.io.ModelUpdate>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 // Older versions than the serving one are ignored by the forecasters, so replaying is harmless.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setValueOnlyDeserializer(new JsonDeserializer<>(io.onlinelstm.training.ModelUpdate.class))
+                .setValueOnlyDeserializer(new JsonDeserializer<>(io.onlinelstm.io.ModelUpdate.class))
                 .setProperties(extra)
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("max.partition.fetch.bytes", String.valueOf(8 * 1024 * 1024))

@@ -3,7 +3,7 @@ package io.onlinelstm.job;
 import io.onlinelstm.io.KafkaIo;
 import io.onlinelstm.io.RawReading;
 import io.onlinelstm.operator.ForecasterSettings;
-import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.io.ModelUpdate;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;

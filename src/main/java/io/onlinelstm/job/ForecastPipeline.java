@@ -8,7 +8,7 @@ import io.onlinelstm.io.ReadingParser;
 import io.onlinelstm.operator.BundlingForecastOperator;
 import io.onlinelstm.operator.ForecastOperator;
 import io.onlinelstm.operator.ForecasterSettings;
-import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.io.ModelUpdate;
 import io.onlinelstm.training.TrainerOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;

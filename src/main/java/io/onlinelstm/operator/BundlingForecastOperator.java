@@ -16,7 +16,7 @@ import io.onlinelstm.model.StepBatch;
 import io.onlinelstm.model.WeightsCodec;
 import io.onlinelstm.training.LiveErrorReport;
 import io.onlinelstm.training.ModelStore;
-import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.io.ModelUpdate;
 import io.onlinelstm.training.OnlineLearner;
 import io.onlinelstm.training.RoundOutcome;
 import io.onlinelstm.training.TrainingMetrics;

@@ -2,7 +2,7 @@ package io.onlinelstm.operator;
 
 import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.Reading;
-import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.io.ModelUpdate;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

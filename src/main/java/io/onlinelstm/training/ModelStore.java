@@ -1,5 +1,6 @@
 package io.onlinelstm.training;
 
+import io.onlinelstm.io.ModelUpdate;
 import io.onlinelstm.io.JsonCodec;
 import io.onlinelstm.model.CorruptModelException;
 import io.onlinelstm.model.WeightsCodec;

@@ -1,5 +1,6 @@
 package io.onlinelstm.training;
 
+import io.onlinelstm.io.ModelUpdate;
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.DjlRuntime;
 import io.onlinelstm.model.LstmConfig;

@@ -9,7 +9,7 @@ import io.onlinelstm.io.JsonCodec;
 import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.WeightInitializer;
 import io.onlinelstm.model.WeightsCodec;
-import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.io.ModelUpdate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

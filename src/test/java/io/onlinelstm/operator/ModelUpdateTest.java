@@ -14,7 +14,7 @@ import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.ModelWeights;
 import io.onlinelstm.model.WeightInitializer;
 import io.onlinelstm.model.WeightsCodec;
-import io.onlinelstm.training.ModelUpdate;
+import io.onlinelstm.io.ModelUpdate;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

@@ -1,5 +1,6 @@
 package io.onlinelstm.training;
 
+import io.onlinelstm.io.ModelUpdate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package io.onlinelstm.training;
+package io.onlinelstm.io;
 
 /**
  * Announcement of a published model version on the {@code model-updates} topic. The weights travel
