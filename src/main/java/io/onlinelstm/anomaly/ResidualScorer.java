@@ -1,6 +1,6 @@
 package io.onlinelstm.anomaly;
 
-import io.onlinelstm.state.SeriesState;
+import io.onlinelstm.state.AnomalyState;
 
 /**
  * The anomaly score of a reading from its forecast's error, judged against the series' own recent
@@ -24,7 +24,7 @@ public final class ResidualScorer {
     }
 
     /** Scores an absolute error (in the series' change units) and folds it into the series' statistics. */
-    public double score(SeriesState state, double absError) {
+    public double score(AnomalyState state, double absError) {
         if (state.recentErrors == null || state.recentErrors.length != settings.shortWindow()) {
             state.recentErrors = new float[settings.shortWindow()];
             state.recentErrorsNext = 0;

@@ -1,15 +1,26 @@
 package io.onlinelstm.state;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer of {@link SeriesState}: length-prefixed arrays behind a format version, so the
- * layout can grow without breaking savepoints, and no Kryo anywhere.
+ * Flink serializer of {@link SeriesState}. Every record starts with a format byte, so old
+ * checkpoints and savepoints stay readable as the layout grows, and a record is upgraded the first
+ * time it is written again:
+ * <ul>
+ *   <li>format 1 (up to this release's predecessor): one flat list of fields, read into the parts;
+ *   <li>format 2: the parts one after another, each behind its own layout byte, so one part can
+ *       change its layout without touching the others.
+ * </ul>
+ * Arrays go as one block of bytes each rather than value by value.
  */
 public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesState> {
 
@@ -17,8 +28,10 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
 
     public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer();
 
-    /** Version of the binary layout written by {@link #serialize}. */
-    static final int FORMAT_VERSION = 1;
+    /** Format written by {@link #serialize}. */
+    static final int FORMAT_VERSION = 2;
+    /** The flat format of earlier releases, still read. */
+    static final int FLAT_FORMAT = 1;
 
     @Override
     public boolean isImmutableType() {
@@ -32,28 +45,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
 
     @Override
     public SeriesState copy(SeriesState from) {
-        SeriesState s = new SeriesState();
-        s.h = from.h == null ? null : from.h.clone();
-        s.c = from.c == null ? null : from.c.clone();
-        s.count = from.count;
-        s.mean = from.mean == null ? null : from.mean.clone();
-        s.m2 = from.m2 == null ? null : from.m2.clone();
-        s.changeSumSquares = from.changeSumSquares;
-        s.lastValue = from.lastValue;
-        s.lastTs = from.lastTs;
-        s.lastForecast = from.lastForecast == null ? null : from.lastForecast.clone();
-        s.lastForecastVersion = from.lastForecastVersion;
-        s.window = from.window == null ? null : from.window.clone();
-        s.windowNext = from.windowNext;
-        s.windowFill = from.windowFill;
-        s.errorCount = from.errorCount;
-        s.errorMean = from.errorMean;
-        s.errorVariance = from.errorVariance;
-        s.recentErrors = from.recentErrors == null ? null : from.recentErrors.clone();
-        s.recentErrorsNext = from.recentErrorsNext;
-        s.lastAlertTs = from.lastAlertTs;
-        s.anomalyHold = from.anomalyHold;
-        return s;
+        return from.copy();
     }
 
     @Override
@@ -69,57 +61,23 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
     @Override
     public void serialize(SeriesState s, DataOutputView out) throws IOException {
         out.writeByte(FORMAT_VERSION);
-        writeFloats(s.h, out);
-        writeFloats(s.c, out);
-        out.writeLong(s.count);
-        writeDoubles(s.mean, out);
-        writeDoubles(s.m2, out);
-        out.writeDouble(s.changeSumSquares);
-        out.writeDouble(s.lastValue);
-        out.writeLong(s.lastTs);
-        writeFloats(s.lastForecast, out);
-        out.writeLong(s.lastForecastVersion);
-        writeFloats(s.window, out);
-        out.writeInt(s.windowNext);
-        out.writeInt(s.windowFill);
-        out.writeLong(s.errorCount);
-        out.writeDouble(s.errorMean);
-        out.writeDouble(s.errorVariance);
-        writeFloats(s.recentErrors, out);
-        out.writeInt(s.recentErrorsNext);
-        out.writeLong(s.lastAlertTs);
-        out.writeInt(s.anomalyHold);
+        writeStep(s.step, out);
+        writeWindow(s.window, out);
+        writeAnomaly(s.anomaly, out);
     }
 
     @Override
     public SeriesState deserialize(DataInputView in) throws IOException {
-        int version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IOException("Series state written in format " + version + "; this build reads "
-                    + FORMAT_VERSION + ". Restore with the release that wrote the checkpoint or savepoint.");
+        int format = in.readByte();
+        if (format == FLAT_FORMAT) {
+            return readFlat(in);
         }
-        SeriesState s = new SeriesState();
-        s.h = readFloats(in);
-        s.c = readFloats(in);
-        s.count = in.readLong();
-        s.mean = readDoubles(in);
-        s.m2 = readDoubles(in);
-        s.changeSumSquares = in.readDouble();
-        s.lastValue = in.readDouble();
-        s.lastTs = in.readLong();
-        s.lastForecast = readFloats(in);
-        s.lastForecastVersion = in.readLong();
-        s.window = readFloats(in);
-        s.windowNext = in.readInt();
-        s.windowFill = in.readInt();
-        s.errorCount = in.readLong();
-        s.errorMean = in.readDouble();
-        s.errorVariance = in.readDouble();
-        s.recentErrors = readFloats(in);
-        s.recentErrorsNext = in.readInt();
-        s.lastAlertTs = in.readLong();
-        s.anomalyHold = in.readInt();
-        return s;
+        if (format != FORMAT_VERSION) {
+            throw new IOException("Series state written in format " + format + "; this build reads formats "
+                    + FLAT_FORMAT + " and " + FORMAT_VERSION
+                    + ". Restore with the release that wrote the checkpoint or savepoint, or a newer one.");
+        }
+        return new SeriesState(readStep(in), readWindow(in), readAnomaly(in));
     }
 
     @Override
@@ -132,15 +90,141 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         serialize(deserialize(in), out);
     }
 
+    /** Serialized bytes of each part of {@code s} (plus the format byte under "format"). */
+    public static Map<String, Integer> bytesByPart(SeriesState s) throws IOException {
+        Map<String, Integer> bytes = new LinkedHashMap<>();
+        DataOutputSerializer out = new DataOutputSerializer(4096);
+        bytes.put("format", 1);
+        writeStep(s.step, out);
+        bytes.put("step", out.length());
+        out.clear();
+        writeWindow(s.window, out);
+        bytes.put("window", out.length());
+        out.clear();
+        writeAnomaly(s.anomaly, out);
+        bytes.put("anomaly", out.length());
+        return bytes;
+    }
+
+    // ---- parts, format 2 --------------------------------------------------------------------
+
+    private static void writeStep(StepState s, DataOutputView out) throws IOException {
+        out.writeByte(StepState.LAYOUT);
+        writeFloats(s.h, out);
+        writeFloats(s.c, out);
+        out.writeLong(s.count);
+        writeDoubles(s.mean, out);
+        writeDoubles(s.m2, out);
+        out.writeDouble(s.changeSumSquares);
+        out.writeDouble(s.lastValue);
+        out.writeLong(s.lastTs);
+        writeFloats(s.lastForecast, out);
+        out.writeLong(s.lastForecastVersion);
+    }
+
+    private static StepState readStep(DataInputView in) throws IOException {
+        expectLayout("step", StepState.LAYOUT, in.readByte());
+        StepState s = new StepState();
+        s.h = readFloats(in);
+        s.c = readFloats(in);
+        s.count = in.readLong();
+        s.mean = readDoubles(in);
+        s.m2 = readDoubles(in);
+        s.changeSumSquares = in.readDouble();
+        s.lastValue = in.readDouble();
+        s.lastTs = in.readLong();
+        s.lastForecast = readFloats(in);
+        s.lastForecastVersion = in.readLong();
+        return s;
+    }
+
+    private static void writeWindow(WindowRing r, DataOutputView out) throws IOException {
+        out.writeByte(WindowRing.LAYOUT);
+        writeFloats(r.entries, out);
+        out.writeInt(r.next);
+        out.writeInt(r.fill);
+        out.writeInt(r.hold);
+    }
+
+    private static WindowRing readWindow(DataInputView in) throws IOException {
+        expectLayout("window", WindowRing.LAYOUT, in.readByte());
+        WindowRing r = new WindowRing();
+        r.entries = readFloats(in);
+        r.next = in.readInt();
+        r.fill = in.readInt();
+        r.hold = in.readInt();
+        return r;
+    }
+
+    private static void writeAnomaly(AnomalyState a, DataOutputView out) throws IOException {
+        out.writeByte(AnomalyState.LAYOUT);
+        out.writeLong(a.errorCount);
+        out.writeDouble(a.errorMean);
+        out.writeDouble(a.errorVariance);
+        writeFloats(a.recentErrors, out);
+        out.writeInt(a.recentErrorsNext);
+        out.writeLong(a.lastAlertTs);
+    }
+
+    private static AnomalyState readAnomaly(DataInputView in) throws IOException {
+        expectLayout("anomaly", AnomalyState.LAYOUT, in.readByte());
+        AnomalyState a = new AnomalyState();
+        a.errorCount = in.readLong();
+        a.errorMean = in.readDouble();
+        a.errorVariance = in.readDouble();
+        a.recentErrors = readFloats(in);
+        a.recentErrorsNext = in.readInt();
+        a.lastAlertTs = in.readLong();
+        return a;
+    }
+
+    private static void expectLayout(String part, int expected, int found) throws IOException {
+        // The one place a part's next layout change adds a branch that reads the old layout.
+        if (found != expected) {
+            throw new IOException("The " + part + " part of a series state has layout " + found + "; this build reads "
+                    + expected + ". Restore with the release that wrote the checkpoint or savepoint, or a newer one.");
+        }
+    }
+
+    /** Format 1: the flat field list of earlier releases, in its order. */
+    private static SeriesState readFlat(DataInputView in) throws IOException {
+        StepState step = new StepState();
+        WindowRing window = new WindowRing();
+        AnomalyState anomaly = new AnomalyState();
+        step.h = readFloats(in);
+        step.c = readFloats(in);
+        step.count = in.readLong();
+        step.mean = readDoubles(in);
+        step.m2 = readDoubles(in);
+        step.changeSumSquares = in.readDouble();
+        step.lastValue = in.readDouble();
+        step.lastTs = in.readLong();
+        step.lastForecast = readFloats(in);
+        step.lastForecastVersion = in.readLong();
+        window.entries = readFloats(in);
+        window.next = in.readInt();
+        window.fill = in.readInt();
+        anomaly.errorCount = in.readLong();
+        anomaly.errorMean = in.readDouble();
+        anomaly.errorVariance = in.readDouble();
+        anomaly.recentErrors = readFloats(in);
+        anomaly.recentErrorsNext = in.readInt();
+        anomaly.lastAlertTs = in.readLong();
+        window.hold = in.readInt();
+        return new SeriesState(step, window, anomaly);
+    }
+
+    // ---- arrays -----------------------------------------------------------------------------
+
     private static void writeFloats(float[] a, DataOutputView out) throws IOException {
         if (a == null) {
             out.writeInt(-1);
             return;
         }
         out.writeInt(a.length);
-        for (float v : a) {
-            out.writeFloat(v);
-        }
+        ByteBuffer bytes = ByteBuffer.allocate(a.length * Float.BYTES);
+        bytes.asFloatBuffer().put(a);
+        out.write(bytes.array());
     }
 
     private static float[] readFloats(DataInputView in) throws IOException {
@@ -148,26 +232,26 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         if (n < 0) {
             return null;
         }
+        byte[] bytes = new byte[n * Float.BYTES];
+        in.readFully(bytes);
         float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readFloat();
-        }
+        ByteBuffer.wrap(bytes).asFloatBuffer().get(a);
         return a;
     }
 
     private static void writeDoubles(double[] a, DataOutputView out) throws IOException {
         out.writeInt(a.length);
-        for (double v : a) {
-            out.writeDouble(v);
-        }
+        ByteBuffer bytes = ByteBuffer.allocate(a.length * Double.BYTES);
+        bytes.asDoubleBuffer().put(a);
+        out.write(bytes.array());
     }
 
     private static double[] readDoubles(DataInputView in) throws IOException {
         int n = in.readInt();
+        byte[] bytes = new byte[n * Double.BYTES];
+        in.readFully(bytes);
         double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readDouble();
-        }
+        ByteBuffer.wrap(bytes).asDoubleBuffer().get(a);
         return a;
     }
 
@@ -176,7 +260,10 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         return new Snapshot();
     }
 
-    /** Snapshot for savepoint compatibility; the layout is versioned inside each record. */
+    /**
+     * Snapshot for savepoint compatibility; the layout is versioned inside each record. Savepoints
+     * name this class: keep its name.
+     */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<SeriesState> {
         public Snapshot() {
             super(() -> INSTANCE);

@@ -3,7 +3,7 @@ package io.onlinelstm.anomaly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.onlinelstm.state.SeriesState;
+import io.onlinelstm.state.AnomalyState;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class ResidualScorerTest {
     @Test
     void scoreIsZeroDuringWarmUpThenNearOneHalfForUsualErrorsAndNearOneForAJump() {
         ResidualScorer scorer = new ResidualScorer(new AnomalySettings(0.9999, 100, 500, 5, Duration.ZERO));
-        SeriesState state = SeriesState.create(2, 1, 4);
+        AnomalyState state = new AnomalyState();
         Random random = new Random(1);
         for (int i = 0; i < 100; i++) {
             assertEquals(0.0, scorer.score(state, Math.abs(random.nextGaussian())), "warm-up reading " + i);

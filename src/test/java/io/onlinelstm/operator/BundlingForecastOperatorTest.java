@@ -112,6 +112,28 @@ class BundlingForecastOperatorTest {
     }
 
     @Test
+    void eachSeriesStateIsReadAndWrittenOncePerBundleHoweverOftenItRepeats() throws Exception {
+        // a four times, b three times, c once: one bundle of 8, three waves.
+        List<Reading> input = List.of(reading("a", 1, 1), reading("a", 2, 2), reading("b", 1, 5), reading("a", 3, 3),
+                reading("c", 1, 7), reading("b", 2, 6), reading("a", 4, 4), reading("b", 3, 4));
+        List<Forecast> bundled;
+        try (var h = open(settings(8, NEVER))) {
+            feed(h, input);
+            BundlingForecastOperator op = (BundlingForecastOperator) h.getOperator();
+            assertEquals(List.of(3L, 3L), java.util.Arrays.stream(op.stateAccesses()).boxed().toList(),
+                    "reads and writes after one bundle of three series");
+            assertEquals(4, stateOf(h, "a").step.count);
+            assertEquals(3, stateOf(h, "b").step.count);
+            bundled = forecasts(h);
+            feed(h, List.of(reading("a", 5, 5)));
+            h.endInput();
+            assertEquals(List.of(4L, 4L), java.util.Arrays.stream(op.stateAccesses()).boxed().toList());
+        }
+        assertEquals(8, bundled.size());
+        assertSameForecasts(run(settings(1, NEVER), input), bundled, 1e-5);
+    }
+
+    @Test
     void bundledOutputEqualsPerRecordOutput() throws Exception {
         List<Reading> input = sines(50, 40, 1);
         List<Forecast> single = run(settings(1, NEVER), input);
@@ -160,21 +182,21 @@ class BundlingForecastOperatorTest {
             h.endInput();
             assertEquals(2, h.numKeyedStateEntries());
             SeriesState a = stateOf(h, "a");
-            assertEquals(3, a.count);
-            assertEquals(4.0, a.mean[0], 1e-12);
-            assertEquals(8.0, a.m2[0], 1e-12);
-            assertEquals(6.0, a.lastValue);
-            assertEquals(3, a.lastTs);
-            assertEquals(3, a.windowFill);
-            assertEquals(2 * 8, a.h.length);
-            assertTrue(maxAbs(a.c) > 0, "c was never written back");
+            assertEquals(3, a.step.count);
+            assertEquals(4.0, a.step.mean[0], 1e-12);
+            assertEquals(8.0, a.step.m2[0], 1e-12);
+            assertEquals(6.0, a.step.lastValue);
+            assertEquals(3, a.step.lastTs);
+            assertEquals(3, a.window.fill);
+            assertEquals(2 * 8, a.step.h.length);
+            assertTrue(maxAbs(a.step.c) > 0, "c was never written back");
             float[] newest = new float[1];
-            a.windowEntry(0, newest);
+            a.window.entry(0, newest);
             // Normalised with the statistics that include the reading: (6 - 4) / sqrt(8 / 3).
             assertEquals(2 / Math.sqrt(8.0 / 3), newest[0], 1e-6);
             List<Forecast> ofA = forecasts(h).stream().filter(f -> f.key.equals("a")).toList();
             Forecast last = ofA.get(ofA.size() - 1);
-            assertEquals(a.lastForecast[0], last.forecast[0]);
+            assertEquals(a.step.lastForecast[0], last.forecast[0]);
         }
     }
 

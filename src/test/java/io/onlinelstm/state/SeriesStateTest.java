@@ -3,8 +3,11 @@ package io.onlinelstm.state;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.util.Map;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -15,71 +18,170 @@ class SeriesStateTest {
     void windowTakesTheOldestEntriesAsInputsAndTheFollowingValuesAsTargets() {
         int window = 4;
         int horizon = 2;
-        SeriesState s = SeriesState.create(6, 1, window + horizon);
+        WindowRing ring = WindowRing.create(window + horizon, 1);
         float[] x = new float[window];
         float[] y = new float[window * horizon];
         for (int v = 1; v <= 5; v++) {
-            s.pushWindow(new float[] {v});
+            ring.push(new float[] {v});
         }
-        assertFalse(s.extractWindow(window, horizon, false, x, y), "5 entries cannot make a window of 4 plus 2 targets");
+        assertFalse(ring.extract(1, window, horizon, 0f, x, y), "5 entries cannot make a window of 4 plus 2 targets");
         for (int v = 6; v <= 9; v++) {
-            s.pushWindow(new float[] {v});
+            ring.push(new float[] {v});
         }
         // Ring holds 4..9: inputs 4..7, and each input's next two values; the last target is the newest, 9.
-        assertTrue(s.extractWindow(window, horizon, false, x, y));
+        assertTrue(ring.extract(1, window, horizon, 0f, x, y));
         assertArrayEquals(new float[] {4, 5, 6, 7}, x);
         assertArrayEquals(new float[] {5, 6, 6, 7, 7, 8, 8, 9}, y);
     }
 
     @Test
-    void deltaTargetsAreChangesFromEachInputStep() {
-        SeriesState s = SeriesState.create(6, 1, 5);
+    void deltaTargetsAreChangesFromEachInputStepTimesTheFactor() {
+        WindowRing ring = WindowRing.create(5, 1);
         for (int v : new int[] {1, 4, 9, 16, 25}) {
-            s.pushWindow(new float[] {v});
+            ring.push(new float[] {v});
         }
         float[] x = new float[3];
         float[] y = new float[3 * 2];
-        assertTrue(s.extractWindow(3, 2, true, x, y));
+        assertTrue(ring.extract(1, 3, 2, 2f, x, y));
         assertArrayEquals(new float[] {1, 4, 9}, x);
-        assertArrayEquals(new float[] {3, 8, 5, 12, 7, 16}, y);
+        assertArrayEquals(new float[] {6, 16, 10, 24, 14, 32}, y);
     }
 
     @Test
     void multiFeatureWindowsUseValueAsTarget() {
-        SeriesState s = SeriesState.create(2, 2, 3);
+        WindowRing ring = WindowRing.create(3, 2);
         for (int v = 1; v <= 3; v++) {
-            s.pushWindow(new float[] {v, 10 * v});
+            ring.push(new float[] {v, 10 * v});
         }
         float[] x = new float[2 * 2];
         float[] y = new float[2];
-        assertTrue(s.extractWindow(2, 1, false, x, y));
+        assertTrue(ring.extract(2, 2, 1, 0f, x, y));
         assertArrayEquals(new float[] {1, 10, 2, 20}, x);
         assertArrayEquals(new float[] {2, 3}, y);
     }
 
-    @Test
-    void serializerRoundTripKeepsEveryField() throws Exception {
+    static SeriesState sample() {
         SeriesState s = SeriesState.create(4, 2, 3);
-        s.h[1] = 0.5f;
-        s.c[3] = -2f;
-        s.observe(new double[] {1, 2});
-        s.observe(new double[] {3, 5});
-        s.lastValue = 3;
-        s.lastTs = 99;
-        s.lastForecast = new float[] {4.5f};
-        s.pushWindow(new float[] {1, 2});
+        s.step.h[1] = 0.5f;
+        s.step.c[3] = -2f;
+        s.step.observe(new double[] {1, 2});
+        s.step.observe(new double[] {3, 5});
+        s.step.lastValue = 3;
+        s.step.lastTs = 99;
+        s.step.lastForecast = new float[] {4.5f};
+        s.step.lastForecastVersion = 7;
+        s.window.push(new float[] {1, 2});
+        s.window.hold = 2;
+        s.anomaly.errorCount = 12;
+        s.anomaly.errorMean = 0.25;
+        s.anomaly.errorVariance = 0.125;
+        s.anomaly.recentErrors = new float[] {1, 2, 3};
+        s.anomaly.recentErrorsNext = 2;
+        s.anomaly.lastAlertTs = 1234;
+        return s;
+    }
+
+    static void assertSameState(SeriesState s, SeriesState r) {
+        assertArrayEquals(s.step.h, r.step.h);
+        assertArrayEquals(s.step.c, r.step.c);
+        assertEquals(s.step.count, r.step.count);
+        assertArrayEquals(s.step.mean, r.step.mean);
+        assertArrayEquals(s.step.m2, r.step.m2);
+        assertEquals(s.step.changeSumSquares, r.step.changeSumSquares);
+        assertEquals(s.step.lastValue, r.step.lastValue);
+        assertEquals(s.step.lastTs, r.step.lastTs);
+        assertArrayEquals(s.step.lastForecast, r.step.lastForecast);
+        assertEquals(s.step.lastForecastVersion, r.step.lastForecastVersion);
+        assertArrayEquals(s.window.entries, r.window.entries);
+        assertEquals(s.window.fill, r.window.fill);
+        assertEquals(s.window.next, r.window.next);
+        assertEquals(s.window.hold, r.window.hold);
+        assertEquals(s.anomaly.errorCount, r.anomaly.errorCount);
+        assertEquals(s.anomaly.errorMean, r.anomaly.errorMean);
+        assertEquals(s.anomaly.errorVariance, r.anomaly.errorVariance);
+        assertArrayEquals(s.anomaly.recentErrors, r.anomaly.recentErrors);
+        assertEquals(s.anomaly.recentErrorsNext, r.anomaly.recentErrorsNext);
+        assertEquals(s.anomaly.lastAlertTs, r.anomaly.lastAlertTs);
+    }
+
+    @Test
+    void serializerRoundTripKeepsEveryFieldOfEveryPart() throws Exception {
+        SeriesState s = sample();
         DataOutputSerializer out = new DataOutputSerializer(64);
         SeriesStateSerializer.INSTANCE.serialize(s, out);
         SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-        assertArrayEquals(s.h, r.h);
-        assertArrayEquals(s.c, r.c);
-        assertEquals(2, r.count);
-        assertArrayEquals(s.mean, r.mean);
-        assertArrayEquals(s.m2, r.m2);
-        assertEquals(99, r.lastTs);
-        assertArrayEquals(s.lastForecast, r.lastForecast);
-        assertArrayEquals(s.window, r.window);
-        assertEquals(1, r.windowFill);
-        assertEquals(1, r.windowNext);
+        assertSameState(s, r);
+        assertSameState(s, SeriesStateSerializer.INSTANCE.copy(s));
+    }
+
+    /** Format 1 as the earlier releases wrote it: one flat field list, value by value. */
+    @Test
+    void theFlatFormatOfEarlierReleasesIsReadIntoTheParts() throws Exception {
+        SeriesState s = sample();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeByte(1);
+        flatFloats(s.step.h, out);
+        flatFloats(s.step.c, out);
+        out.writeLong(s.step.count);
+        flatDoubles(s.step.mean, out);
+        flatDoubles(s.step.m2, out);
+        out.writeDouble(s.step.changeSumSquares);
+        out.writeDouble(s.step.lastValue);
+        out.writeLong(s.step.lastTs);
+        flatFloats(s.step.lastForecast, out);
+        out.writeLong(s.step.lastForecastVersion);
+        flatFloats(s.window.entries, out);
+        out.writeInt(s.window.next);
+        out.writeInt(s.window.fill);
+        out.writeLong(s.anomaly.errorCount);
+        out.writeDouble(s.anomaly.errorMean);
+        out.writeDouble(s.anomaly.errorVariance);
+        flatFloats(s.anomaly.recentErrors, out);
+        out.writeInt(s.anomaly.recentErrorsNext);
+        out.writeLong(s.anomaly.lastAlertTs);
+        out.writeInt(s.window.hold);
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertSameState(s, r);
+    }
+
+    @Test
+    void anUnknownFormatOrPartLayoutIsRefusedWithWhatToDo() throws Exception {
+        IOException format = assertThrows(IOException.class, () ->
+                SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {9, 0, 0, 0})));
+        assertTrue(format.getMessage().contains("format 9") && format.getMessage().contains("Restore with"),
+                format.getMessage());
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(sample(), out);
+        byte[] bytes = out.getCopyOfBuffer();
+        bytes[1] = 5; // the step part's layout
+        IOException layout = assertThrows(IOException.class, () ->
+                SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)));
+        assertTrue(layout.getMessage().contains("step part") && layout.getMessage().contains("layout 5"),
+                layout.getMessage());
+    }
+
+    @Test
+    void bytesByPartAddUpToTheSerializedSize() throws Exception {
+        SeriesState s = sample();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(s, out);
+        Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
+        assertEquals(out.length(), parts.values().stream().mapToInt(Integer::intValue).sum(), parts.toString());
+        // h and c: 2 x (4 + 4 x 4) bytes at least.
+        assertTrue(parts.get("step") > 40, parts.toString());
+    }
+
+    private static void flatFloats(float[] a, DataOutputSerializer out) throws IOException {
+        out.writeInt(a.length);
+        for (float v : a) {
+            out.writeFloat(v);
+        }
+    }
+
+    private static void flatDoubles(double[] a, DataOutputSerializer out) throws IOException {
+        out.writeInt(a.length);
+        for (double v : a) {
+            out.writeDouble(v);
+        }
     }
 }

@@ -1,0 +1,144 @@
+package io.onlinelstm.operator;
+
+import static io.onlinelstm.operator.ForecasterHarness.SMALL_MODEL;
+import static io.onlinelstm.operator.ForecasterHarness.reading;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.onlinelstm.anomaly.AnomalySettings;
+import io.onlinelstm.io.Alert;
+import io.onlinelstm.io.DeadLetterReason;
+import io.onlinelstm.io.Forecast;
+import io.onlinelstm.io.ModelUpdate;
+import io.onlinelstm.model.ComputeDevice;
+import io.onlinelstm.model.WeightInitializer;
+import io.onlinelstm.state.AnomalyState;
+import io.onlinelstm.state.StepState;
+import io.onlinelstm.state.WindowRing;
+import io.onlinelstm.training.TrainingSettings;
+import io.onlinelstm.training.TrainingWindow;
+import io.onlinelstm.training.VersionedModel;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each stage of the forecaster alone, with plain Java inputs. */
+class StagesTest {
+
+    @Test
+    void readingBundleSplitsRepeatedSeriesIntoWavesAndListsDistinctSeriesInArrivalOrder() {
+        ReadingBundle bundle = new ReadingBundle(8);
+        for (String key : List.of("b", "a", "b", "c", "b", "a")) {
+            bundle.add(reading(key, bundle.size(), 1));
+        }
+        assertEquals(3, bundle.waves());
+        assertEquals(List.of(0, 0, 1, 0, 2, 1), java.util.stream.IntStream.range(0, 6).map(bundle::waveOf).boxed().toList());
+        assertEquals(List.of("b", "a", "c"), java.util.stream.StreamSupport.stream(bundle.keys().spliterator(), false).toList());
+        bundle.clear();
+        assertEquals(0, bundle.size());
+        assertEquals(0, bundle.waves());
+    }
+
+    @Test
+    void stepStageScoresThePreviousForecastAndRefusesReadingsNotAfterTheLastOne() {
+        StepStage step = new StepStage(SMALL_MODEL, ForecastTarget.LEVEL, OutOfOrderPolicy.DEAD_LETTER, 4);
+        StepState state = step.newState();
+        state.lastTs = 10;
+        state.count = 1;
+        state.lastValue = 3;
+        state.lastForecast = new float[] {2.5f};
+        assertEquals(DeadLetterReason.DUPLICATE_TS, step.refusal(reading("a", 10, 1), state));
+        assertEquals(DeadLetterReason.OUT_OF_ORDER, step.refusal(reading("a", 9, 1), state));
+        assertNull(step.refusal(reading("a", 11, 1), state));
+        StepStage accepting = new StepStage(SMALL_MODEL, ForecastTarget.LEVEL, OutOfOrderPolicy.ACCEPT, 4);
+        assertNull(accepting.refusal(reading("a", 9, 1), state));
+
+        Forecast f = step.prepare(reading("a", 11, 4), state);
+        assertEquals(1.5, f.error, 1e-9);
+        assertEquals(1.0, f.persistenceError, 1e-9);
+        assertEquals(2, state.count);
+        assertEquals(1, step.batch().size());
+    }
+
+    @Test
+    void anomalyStageFlagsAJumpAndKeepsQuietForTheQuietPeriod() {
+        AnomalyStage anomaly = new AnomalyStage(new AnomalySettings(0.99, 20, 100, 1, Duration.ofMillis(1_000)));
+        AnomalyState state = new AnomalyState();
+        StepState step = StepState.create(2, 1);
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 200; i++) {
+            Forecast f = forecast(random.nextGaussian() * 0.1);
+            assertFalse(anomaly.score(state, step, f) && i < 20, "no anomaly during warm-up");
+        }
+        Forecast jump = forecast(50);
+        assertTrue(anomaly.score(state, step, jump), "a jump of 500 usual errors is anomalous: " + jump.anomalyScore);
+        Alert alert = anomaly.alert(reading("a", 5_000, 60), state, jump, 3);
+        assertNotNull(alert);
+        assertEquals(3, alert.modelVersion);
+        assertEquals(10.0, alert.forecast, 1e-9);
+        Forecast again = forecast(50);
+        anomaly.score(state, step, again);
+        assertNull(anomaly.alert(reading("a", 5_500, 60), state, again, 3), "within the quiet period");
+        assertEquals(1, anomaly.alertsRaised.getCount());
+        assertFalse(anomaly.score(state, step, new Forecast()), "a series' first reading has no error to score");
+    }
+
+    private static Forecast forecast(double error) {
+        Forecast f = new Forecast();
+        f.error = error;
+        return f;
+    }
+
+    @Test
+    void windowStageCutsAWindowEveryStrideAndHoldsBackAfterAnAnomaly() {
+        TrainingSettings d = TrainingSettings.defaults();
+        TrainingSettings everyTwo = new TrainingSettings(2, 1.0, d.bufferCapacity(), d.holdout(), d.trainEveryWindows(),
+                d.trainEvery(), d.stepsPerRound(), d.batchSize(), d.optimizer(), d.tolerance(), d.minWindows(),
+                d.maxBusyShare(), 0.0, 1_000);
+        WindowStage windows = new WindowStage(everyTwo, 3, 1, 1, ForecastTarget.LEVEL);
+        WindowRing ring = windows.newState();
+        StepState step = StepState.create(2, 1);
+        int offered = 0;
+        for (int t = 1; t <= 12; t++) {
+            step.count = t;
+            windows.push(ring, new float[] {t});
+            TrainingWindow w = windows.offer(reading("a", t, t), ring, step, 0);
+            if (w != null) {
+                offered++;
+                assertEquals(t, w.targets[w.targets.length - 1], 0f, "the newest reading is the last target");
+            }
+        }
+        assertTrue(offered >= 4 && offered <= 6, "about every second reading once 4 are held: " + offered);
+        windows.flagAnomalous(ring);
+        for (int t = 13; t <= 16; t++) {
+            step.count = t;
+            windows.push(ring, new float[] {t});
+            assertNull(windows.offer(reading("a", t, t), ring, step, 0), "held back while the anomaly is in the ring");
+        }
+        WindowStage off = new WindowStage(null, 3, 1, 1, ForecastTarget.LEVEL);
+        assertNull(off.offer(reading("a", 17, 17), ring, step, 0), "training off: no windows");
+    }
+
+    @Test
+    void modelHolderTakesOnlyNewerVersionsAndRefusesAnotherArchitecture() {
+        VersionedModel start = VersionedModel.of(2, WeightInitializer.initialize(SMALL_MODEL));
+        try (ModelHolder holder = new ModelHolder(SMALL_MODEL, start, ComputeDevice.CPU, null, null)) {
+            assertFalse(holder.isNewer(ModelUpdateTest.update(2, WeightInitializer.initialize(SMALL_MODEL))));
+            assertEquals(1, holder.updatesIgnored.getCount());
+            ModelUpdate bigger = ModelUpdateTest.update(3,
+                    WeightInitializer.initialize(SMALL_MODEL.toBuilder().hiddenSize(16).build()));
+            assertTrue(holder.isNewer(bigger));
+            holder.apply(bigger);
+            assertEquals(2, holder.version());
+            assertEquals(1, holder.updatesRefused.getCount());
+            holder.apply(ModelUpdateTest.update(4, WeightInitializer.initialize(SMALL_MODEL.toBuilder().seed(9).build())));
+            assertEquals(4, holder.version());
+            VersionedModel round = ModelHolder.decode(ModelHolder.encode(holder.serving()));
+            assertEquals(4, round.version());
+            assertEquals(holder.serving().checksum(), round.checksum());
+        }
+    }
+}
