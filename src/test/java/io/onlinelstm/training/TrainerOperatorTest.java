@@ -61,10 +61,14 @@ class TrainerOperatorTest {
                 assertEquals(i + 1, u.version, "versions count up from the initial model's");
                 assertEquals(u.checksum, WeightsCodec.checksum(u.weights));
                 assertEquals(u.checksum, WeightsCodec.checksum(ModelStore.read(u.uri, u.checksum)));
-                assertTrue(Files.exists(store.resolve(String.format("model-%08d.json", u.version))));
+                assertTrue(Files.exists(store.resolve(ModelStore.baseName(u.version, u.checksum) + ".json")));
+                assertTrue(u.uri.endsWith(ModelStore.baseName(u.version, u.checksum) + ".olstm"), u.uri);
                 assertTrue(u.candidateLoss <= u.servingLoss * 1.02f + 1e-6f);
             }
-            assertEquals(updates.get(updates.size() - 1).version, new ModelStore(store.toUri().toString()).latest().get().version());
+            h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            assertEquals(updates.get(updates.size() - 1).version,
+                    new ModelStore(store.toUri().toString()).newestCommitted().get().version());
         }
     }
 
