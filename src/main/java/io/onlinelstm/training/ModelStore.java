@@ -56,6 +56,7 @@ public final class ModelStore {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private static final Pattern FILE = Pattern.compile("model-(\\d{8,})-([0-9a-f]{16})\\.(olstm|json|committed)");
     private static final Pattern LEGACY_WEIGHTS = Pattern.compile("model-(\\d{8,})\\.olstm");
+    private static final Pattern LEGACY_FILE = Pattern.compile("model-(\\d{8,})\\.(olstm|json)");
     private static final Pattern IN_PROGRESS = Pattern.compile("\\.model-(\\d{8,})-[0-9a-f]{16}\\.[a-z]+\\.inprogress");
 
     /**
@@ -248,7 +249,7 @@ public final class ModelStore {
             List<Path> delete = new ArrayList<>();
             for (FileStatus f : list(fs)) {
                 String name = f.getPath().getName();
-                Matcher legacy = LEGACY_WEIGHTS.matcher(name);
+                Matcher legacy = LEGACY_FILE.matcher(name);
                 Matcher m = FILE.matcher(name);
                 Matcher tmp = IN_PROGRESS.matcher(name);
                 if (legacy.matches()) {
