@@ -122,7 +122,8 @@ public final class ModelUpdateSigner implements Serializable {
             }
             String id = line.substring(0, eq).strip();
             if (!KEY_ID.matcher(id).matches()) {
-                throw new IllegalArgumentException(where + "the key id must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
+                throw new IllegalArgumentException(where + "expected keyId=base64key, with a key id of 1 to 64 characters of"
+                        + " A-Z a-z 0-9 . _ - before the first '=' (the line is not shown, it may hold a key)");
             }
             if (ids.contains(id)) {
                 throw new IllegalArgumentException(where + "key id '" + id + "' appears twice; every key needs its own id");
