@@ -100,7 +100,7 @@ public final class ForecastJob {
         ForecastPipeline.Outputs out = ForecastPipeline.build(raw, updates, settings,
                 config.get(JobOptions.INPUT_MAX_RECORD_BYTES));
         if (async) {
-            ForecastPipeline.train(out.forecasts(), settings, config.get(JobOptions.MODEL_STORE))
+            ForecastPipeline.train(out.forecasts(), settings, config.publishing())
                     .sinkTo(KafkaIo.modelUpdateSink(servers, config.get(JobOptions.TOPIC_MODEL_UPDATES), prefix,
                             config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
                     .name("kafka model updates").uid("kafka-model-updates-sink")

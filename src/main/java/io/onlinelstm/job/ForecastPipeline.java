@@ -9,6 +9,7 @@ import io.onlinelstm.operator.BundlingForecastOperator;
 import io.onlinelstm.operator.ForecastOperator;
 import io.onlinelstm.operator.ForecasterSettings;
 import io.onlinelstm.io.ModelUpdate;
+import io.onlinelstm.training.PublishSettings;
 import io.onlinelstm.training.TrainerOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -57,14 +58,20 @@ public final class ForecastPipeline {
                 .uid("lstm-forecaster");
     }
 
-    /** The trainer at parallelism 1, fed by every forecaster's windows. */
+    /** The trainer at parallelism 1, fed by every forecaster's windows; unsigned updates, default retention. */
     public static SingleOutputStreamOperator<ModelUpdate> train(
             SingleOutputStreamOperator<Forecast> forecasts, ForecasterSettings settings, String storeUri) {
+        return train(forecasts, settings, PublishSettings.of(storeUri));
+    }
+
+    /** The trainer at parallelism 1, fed by every forecaster's windows. */
+    public static SingleOutputStreamOperator<ModelUpdate> train(
+            SingleOutputStreamOperator<Forecast> forecasts, ForecasterSettings settings, PublishSettings publishing) {
         return forecasts.getSideOutput(BundlingForecastOperator.TRAINING_WINDOWS)
                 .connect(forecasts.getSideOutput(BundlingForecastOperator.LIVE_ERRORS))
                 .transform("trainer", TypeInformation.of(ModelUpdate.class),
                         new TrainerOperator(settings.model(), settings.device(), settings.training(),
-                                settings.initialModel(), storeUri))
+                                settings.initialModel(), publishing))
                 .uid("trainer")
                 .setParallelism(1)
                 .setMaxParallelism(1);

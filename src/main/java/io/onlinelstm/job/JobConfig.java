@@ -6,7 +6,9 @@ import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.OptimizerConfig;
 import io.onlinelstm.model.WeightInitializer;
 import io.onlinelstm.model.WeightsCodec;
+import io.onlinelstm.io.ModelUpdateSigner;
 import io.onlinelstm.training.ModelStore;
+import io.onlinelstm.training.PublishSettings;
 import io.onlinelstm.training.TrainingSettings;
 import io.onlinelstm.training.VersionedModel;
 import io.onlinelstm.operator.ForecastTarget;
@@ -32,6 +34,7 @@ import org.apache.flink.configuration.description.TextElement;
 public final class JobConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobConfig.class);
 
     private final Map<String, String> values;
     private transient Configuration configuration;
@@ -56,6 +59,10 @@ public final class JobConfig implements Serializable {
         model();
         forecaster();
         startingOffsets();
+        if (get(JobOptions.MODEL_STORE_RETENTION_VERSIONS) < 1) {
+            throw new IllegalArgumentException("Invalid value for --" + JobOptions.MODEL_STORE_RETENTION_VERSIONS.key()
+                    + ": " + get(JobOptions.MODEL_STORE_RETENTION_VERSIONS) + "; keep at least 1 committed version");
+        }
     }
 
     public static JobConfig defaults() {
@@ -162,23 +169,88 @@ public final class JobConfig implements Serializable {
     }
 
     /**
-     * The model to start from: {@code model.initial}, else the newest in the store, else fresh
-     * weights from the seed (version 0). Reads files, so call it once when building the job.
+     * The job's model store: {@code model.store}, else one of its own under the machine's temporary
+     * folder, {@code file://<java.io.tmpdir>/online-lstm/models/<job.name>}.
+     */
+    public String modelStore() {
+        String explicit = get(JobOptions.MODEL_STORE).trim();
+        if (!explicit.isEmpty()) {
+            return explicit;
+        }
+        String job = get(JobOptions.JOB_NAME).trim().replaceAll("[^A-Za-z0-9._-]", "_");
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "online-lstm", "models",
+                job.isEmpty() || job.chars().allMatch(c -> c == '.') ? "_" : job);
+        return dir.toAbsolutePath().toUri().toString();
+    }
+
+    /** Whether {@code model.store} was given (rather than the per-job default). */
+    public boolean modelStoreGiven() {
+        return !get(JobOptions.MODEL_STORE).trim().isEmpty();
+    }
+
+    /** Where the trainer publishes: the job's store, its retention, job name and signer. */
+    public PublishSettings publishing() {
+        return new PublishSettings(modelStore(), get(JobOptions.MODEL_STORE_RETENTION_VERSIONS),
+                get(JobOptions.JOB_NAME), modelSigner());
+    }
+
+    /**
+     * The signer of {@code model.signing-key-file}, read now; null when the option is empty (updates
+     * unsigned). Forecasters verify with the same object ({@link ModelUpdateSigner#verify}).
+     */
+    public ModelUpdateSigner modelSigner() {
+        String file = get(JobOptions.MODEL_SIGNING_KEY_FILE).trim();
+        return file.isEmpty() ? null : ModelUpdateSigner.fromFile(java.nio.file.Path.of(file));
+    }
+
+    /**
+     * The model a live job starts from: {@code model.initial}, else the newest committed model in
+     * the job's store ({@link #modelStore()}), else fresh weights from the seed (version 0). Reads
+     * files, so call it once when building the job.
      */
     public VersionedModel initialModel() {
+        return initialModel(modelStore());
+    }
+
+    /**
+     * The model a replay starts from: {@code model.initial}, else the newest committed model of
+     * {@code model.store} when that is given, else fresh weights. Never the per-job default store,
+     * so a replay's figures do not depend on what ran on the machine before.
+     */
+    public VersionedModel replayInitialModel() {
+        return initialModel(modelStoreGiven() ? modelStore() : null);
+    }
+
+    private VersionedModel initialModel(String storeUri) {
         LstmConfig config = model();
         String initial = get(JobOptions.MODEL_INITIAL).trim();
         if (!initial.isEmpty()) {
             byte[] bytes = ModelStore.read(initial, null);
             WeightsCodec.decode(bytes, config);
+            LOG.info("Starting from the weights of model.initial {}", initial);
             return new VersionedModel(0, bytes);
         }
-        java.util.Optional<VersionedModel> latest = new ModelStore(get(JobOptions.MODEL_STORE)).latest();
-        if (latest.isPresent()) {
+        java.util.Optional<ModelStore.StoredVersion> newest =
+                storeUri == null ? java.util.Optional.empty() : new ModelStore(storeUri).newestCommitted();
+        if (newest.isPresent()) {
+            VersionedModel model = newest.get().load();
             // Fails here, at submission, when the store holds a model of another architecture.
-            latest.get().weights(config);
-            return latest.get();
+            try {
+                model.weights(config);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("The newest model in the store " + storeUri + " (version "
+                        + model.version() + ") does not fit the configured model: " + e.getMessage()
+                        + ". Give the job its own model.store, or model options that match the stored model.", e);
+            }
+            java.time.Duration age = java.time.Duration.ofMillis(
+                    Math.max(0, System.currentTimeMillis() - newest.get().committedAt()));
+            LOG.info("Starting from model version {} of the store {}, committed {} ago ({})", model.version(), storeUri,
+                    org.apache.flink.util.TimeUtils.formatWithHighestUnit(age.withNanos(0)),
+                    newest.get().legacy() ? "a file of an earlier release, counted as committed" : newest.get().uri());
+            return model;
         }
+        LOG.info("Starting from fresh weights (seed {}){}", config.seed(),
+                storeUri == null ? "" : ": the store " + storeUri + " holds no committed model");
         // A fresh network that forecasts changes starts as persistence (zero output), not as noise around it.
         boolean delta = ForecastTarget.parse(get(JobOptions.FORECAST_TARGET)) == ForecastTarget.DELTA;
         return VersionedModel.of(0, delta ? WeightInitializer.initializeWithZeroHead(config) : WeightInitializer.initialize(config));

@@ -229,13 +229,27 @@ public final class JobOptions {
             .withDescription("Scored live forecasts each version needs before their errors are compared.");
 
     public static final ConfigOption<String> MODEL_STORE = key("model.store")
-            .stringType().defaultValue("file:///tmp/online-lstm/models")
-            .withDescription("Folder of published models (file://, s3://, hdfs://), reachable from every TaskManager.");
+            .stringType().defaultValue("")
+            .withDescription("Folder of this job's published models (file://, s3://, hdfs://), reachable from every"
+                    + " TaskManager; give every job its own. Empty: file://<java.io.tmpdir>/online-lstm/models/<job.name>,"
+                    + " which suits a single machine only. A replay uses a store only when this is given.");
+
+    public static final ConfigOption<Integer> MODEL_STORE_RETENTION_VERSIONS = key("model.store.retention-versions")
+            .intType().defaultValue(10)
+            .withDescription("Committed versions kept in the model store (the newest always among them); older ones,"
+                    + " and uncommitted files of versions up to the newest committed one, are deleted after each commit.");
+
+    public static final ConfigOption<String> MODEL_SIGNING_KEY_FILE = key("model.signing-key-file")
+            .stringType().defaultValue("")
+            .withDescription("Secret file of HMAC-SHA256 keys, lines keyId=base64key (at least 32 bytes; the current key"
+                    + " first, optionally the previous one second), read where the job is built: the trainer signs"
+                    + " every model update with the current key. Empty: updates are unsigned. Keys are never logged.");
 
     public static final ConfigOption<String> MODEL_INITIAL = key("model.initial")
             .stringType().defaultValue("")
             .withFallbackKeys("initial-model")
-            .withDescription("Weights file to start from; empty takes the newest model in the store, else fresh weights from the seed.");
+            .withDescription("Weights file to start from; empty takes the newest committed model in the store, else fresh"
+                    + " weights from the seed (a replay: fresh weights unless model.store is given).");
 
     public static final ConfigOption<String> TOPIC_MODEL_UPDATES = key("kafka.topic.model-updates")
             .stringType().defaultValue("model-updates")
@@ -281,7 +295,7 @@ public final class JobOptions {
                 TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_MIN_WINDOWS, TRAINING_STEPS, TRAINING_BATCH,
                 TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE, TRAINING_MAX_BUSY_SHARE,
                 TRAINING_ROLLBACK_MARGIN, TRAINING_ROLLBACK_MIN_SAMPLES,
-                MODEL_STORE, MODEL_INITIAL, TOPIC_MODEL_UPDATES,
+                MODEL_STORE, MODEL_STORE_RETENTION_VERSIONS, MODEL_SIGNING_KEY_FILE, MODEL_INITIAL, TOPIC_MODEL_UPDATES,
                 JOB_NAME, PARALLELISM, BUFFER_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_STORAGE, STATE_BACKEND);
     }
 }

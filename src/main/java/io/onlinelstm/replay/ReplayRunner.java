@@ -34,7 +34,9 @@ public final class ReplayRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayRunner.class);
 
     /**
-     * @param job model, forecaster and training options (training runs inline whatever the mode says)
+     * @param job model, forecaster and training options (training runs inline whatever the mode says); the
+     *     replay starts from {@code model.initial} or an explicitly given {@code model.store}, else from fresh
+     *     weights, never from the per-job default store
      * @param reportSeries series drawn in the forecast-against-actual charts (empty: the first two)
      * @param reportFrom first row of those charts; -1 takes the last 500 scored rows
      */
@@ -52,7 +54,7 @@ public final class ReplayRunner {
         }
         ForecasterSettings forecaster = settings.job().forecaster()
                 .withTraining(settings.job().training(), true)
-                .withInitialModel(settings.job().initialModel());
+                .withInitialModel(settings.job().replayInitialModel());
         // Bundles close on size and at the end only: a wall-clock flush would make replays differ.
         forecaster = forecaster.withoutMaxWait();
 
