@@ -5,7 +5,9 @@ import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.JsonCodec;
 import io.onlinelstm.io.KafkaIo;
 import io.onlinelstm.io.Reading;
-import io.onlinelstm.job.ForecastPipeline;
+import io.onlinelstm.job.ForecastGraph;
+import io.onlinelstm.io.RawReading;
+import io.onlinelstm.training.PublishSettings;
 import io.onlinelstm.job.JobOptions;
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.LstmConfig;
@@ -123,20 +125,22 @@ public final class TrainingBenchmark {
             if (train) {
                 settings = settings.withTraining(training, false);
             }
-            DataStream<Reading> readings = env.fromSource(new DataGeneratorSource<>(
-                            new PipelineBenchmark.Readings(keys, 0), events, TypeInformation.of(Reading.class)),
+            DataStream<RawReading> readings = env.fromSource(new DataGeneratorSource<>(
+                            new PipelineBenchmark.Readings(keys, 0), events, TypeInformation.of(RawReading.class)),
                     WatermarkStrategy.noWatermarks(), "generator").uid("generator");
-            DataStream<ModelUpdate> updates = env.fromSource(KafkaIo.modelUpdateSource(kafka.bootstrapServers(),
+            DataStream<RawReading> updates = env.fromSource(KafkaIo.modelUpdateSource(kafka.bootstrapServers(),
                             "model-updates", "bench", new Properties()), WatermarkStrategy.noWatermarks(), "updates")
                     .uid("updates").setParallelism(1);
-            SingleOutputStreamOperator<Forecast> forecasts = ForecastPipeline.forecastWithUpdates(readings, updates, settings);
-            forecasts.sinkTo(sink).name("discard").uid("discard");
-            if (train) {
-                ForecastPipeline.train(forecasts, settings, store.toUri().toString())
-                        .sinkTo(KafkaIo.modelUpdateSink(kafka.bootstrapServers(), "model-updates", "bench-" + run,
-                                Duration.ofMinutes(10), new Properties()))
-                        .name("updates sink").uid("updates-sink").setParallelism(1);
-            }
+            // The job's own graph; the model-updates topic closes the loop as in production.
+            ForecastGraph.build(readings, train ? updates : null,
+                    new ForecastGraph.Settings(settings, JobOptions.INPUT_MAX_RECORD_BYTES.defaultValue(),
+                            train ? PublishSettings.of(store.toUri().toString()) : null, null, "bench-training",
+                            ForecastGraph.ForecasterFactory.STANDARD),
+                    new ForecastGraph.Sinks(new ForecastGraph.NamedSink<>(sink, "discard", "discard"), null, null,
+                            train ? new ForecastGraph.NamedSink<>(KafkaIo.modelUpdateSink(kafka.bootstrapServers(),
+                                    "model-updates", "bench-" + run, Duration.ofMinutes(10), new Properties()),
+                                    "updates sink", "updates-sink") : null,
+                            null));
             JobClient job = env.executeAsync("bench-training");
             LatencyRecorder.Stats stats = LatencyRecorder.stats(run);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);

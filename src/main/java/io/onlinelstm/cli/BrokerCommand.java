@@ -18,7 +18,7 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--dir", required = true, description = "Data folder; kept across restarts.")
     Path dir;
 
-    @Option(names = "--topics", split = ",", defaultValue = "readings,forecasts,readings-dlq,alerts",
+    @Option(names = "--topics", split = ",", defaultValue = "readings,forecasts,readings-dlq,alerts,model-updates-dlq",
             description = "Topics to create with 4 partitions (default: ${DEFAULT-VALUE}); model-updates gets 1.")
     java.util.List<String> topics;
 

@@ -64,7 +64,7 @@ public final class DemoRunner {
             out.println("Starting Kafka (KRaft) ...");
             kafka = EmbeddedKafka.start();
             kafka.createTopics(4, "readings", "forecasts");
-            kafka.createTopics(1, "readings-dlq", "model-updates");
+            kafka.createTopics(1, "readings-dlq", "model-updates", "model-updates-dlq");
             kafka.createTopics(4, "alerts");
 
             int port = settings.webUiPort() > 0 ? settings.webUiPort() : freePort();

@@ -21,7 +21,19 @@ public enum DeadLetterReason {
     /** Same ts as the last accepted record of its series. */
     DUPLICATE_TS,
     /** ts before the last accepted record of its series. */
-    OUT_OF_ORDER;
+    OUT_OF_ORDER,
+    /** A model update that is not JSON, or lacks what an update must carry (version, checksum, weights or uri, architecture). */
+    MALFORMED_MODEL_UPDATE,
+    /** A model update without a signature, while a signing key is configured. */
+    UNSIGNED_MODEL_UPDATE,
+    /** A model update whose signature does not verify, or names an unknown key. */
+    FORGED_MODEL_UPDATE,
+    /** Model weights that do not match their announced checksum, or do not decode. */
+    CORRUPT_MODEL,
+    /** Model weights of another architecture than the job's model. */
+    INCOMPATIBLE_MODEL,
+    /** Model weights that could not be read from the model store. */
+    MODEL_UNREADABLE;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

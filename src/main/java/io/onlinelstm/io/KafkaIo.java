@@ -70,45 +70,24 @@ public final class KafkaIo {
                 extra, u -> String.valueOf(u.version));
     }
 
-    /** Model updates for the forecasters: every announced version, from the beginning, read_committed. */
-    public static KafkaSource<io.onlinelstm.io.ModelUpdate> modelUpdateSource(
+    /**
+     * The model-updates topic as raw records: every announced version, from the beginning,
+     * read_committed. Parsed and checked in the job (never here), so a bad record becomes a dead
+     * letter instead of failing the source.
+     */
+    public static KafkaSource<RawReading> modelUpdateSource(
             String bootstrapServers, String topic, String groupId, Properties extra) {
-        return KafkaSource.<io.onlinelstm.io.ModelUpdate>builder()
+        return KafkaSource.<RawReading>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 // Older versions than the serving one are ignored by the forecasters, so replaying is harmless.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setValueOnlyDeserializer(new JsonDeserializer<>(io.onlinelstm.io.ModelUpdate.class))
+                .setDeserializer(new RawReadingDeserializer())
                 .setProperties(extra)
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("max.partition.fetch.bytes", String.valueOf(8 * 1024 * 1024))
                 .build();
-    }
-
-    /** JSON to a POJO. */
-    static final class JsonDeserializer<T> implements org.apache.flink.api.common.serialization.DeserializationSchema<T> {
-        private static final long serialVersionUID = 1L;
-        private final Class<T> type;
-
-        JsonDeserializer(Class<T> type) {
-            this.type = type;
-        }
-
-        @Override
-        public T deserialize(byte[] message) {
-            return JsonCodec.fromBytes(message, type);
-        }
-
-        @Override
-        public boolean isEndOfStream(T nextElement) {
-            return false;
-        }
-
-        @Override
-        public org.apache.flink.api.common.typeinfo.TypeInformation<T> getProducedType() {
-            return org.apache.flink.api.common.typeinfo.TypeInformation.of(type);
-        }
     }
 
     private static <T> KafkaSink<T> exactlyOnceSink(

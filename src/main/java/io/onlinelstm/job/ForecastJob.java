@@ -3,7 +3,7 @@ package io.onlinelstm.job;
 import io.onlinelstm.io.KafkaIo;
 import io.onlinelstm.io.RawReading;
 import io.onlinelstm.operator.ForecasterSettings;
-import io.onlinelstm.io.ModelUpdate;
+import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -86,8 +86,9 @@ public final class ForecastJob {
                 .uid("kafka-readings");
         ForecasterSettings settings = config.forecaster().withInitialModel(config.initialModel());
         String prefix = config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX);
+        Duration timeout = config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT);
         boolean async = config.trainingMode().equals("async");
-        DataStream<ModelUpdate> updates = null;
+        DataStream<RawReading> updates = null;
         if (async) {
             updates = env.fromSource(KafkaIo.modelUpdateSource(servers, config.get(JobOptions.TOPIC_MODEL_UPDATES),
                                     config.get(JobOptions.KAFKA_GROUP_ID) + "-model-updates", kafka),
@@ -97,27 +98,23 @@ public final class ForecastJob {
         } else if (config.trainingMode().equals("inline")) {
             env.setParallelism(1);
         }
-        ForecastPipeline.Outputs out = ForecastPipeline.build(raw, updates, settings,
-                config.get(JobOptions.INPUT_MAX_RECORD_BYTES));
-        if (async) {
-            ForecastPipeline.train(out.forecasts(), settings, config.publishing())
-                    .sinkTo(KafkaIo.modelUpdateSink(servers, config.get(JobOptions.TOPIC_MODEL_UPDATES), prefix,
-                            config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
-                    .name("kafka model updates").uid("kafka-model-updates-sink")
-                    .setParallelism(1);
-        }
-        out.forecasts()
-                .sinkTo(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS), prefix,
-                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
-                .name("kafka forecasts").uid("kafka-forecasts");
-        out.forecasts().getSideOutput(io.onlinelstm.operator.BundlingForecastOperator.ALERTS)
-                .sinkTo(KafkaIo.alertSink(servers, config.get(JobOptions.TOPIC_ALERTS), prefix,
-                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
-                .name("kafka alerts").uid("kafka-alerts");
-        out.deadLetters()
-                .sinkTo(KafkaIo.deadLetterSink(servers, config.get(JobOptions.TOPIC_DEAD_LETTERS), prefix,
-                        config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT), kafka))
-                .name("kafka dead letters").uid("kafka-dead-letters");
+        ForecastGraph.Sinks sinks = new ForecastGraph.Sinks(
+                new ForecastGraph.NamedSink<>(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS),
+                        prefix, timeout, kafka), "kafka forecasts", "kafka-forecasts"),
+                new ForecastGraph.NamedSink<>(KafkaIo.alertSink(servers, config.get(JobOptions.TOPIC_ALERTS),
+                        prefix, timeout, kafka), "kafka alerts", "kafka-alerts"),
+                new ForecastGraph.NamedSink<>(KafkaIo.deadLetterSink(servers, config.get(JobOptions.TOPIC_DEAD_LETTERS),
+                        prefix, timeout, kafka), "kafka dead letters", "kafka-dead-letters"),
+                async ? new ForecastGraph.NamedSink<>(KafkaIo.modelUpdateSink(servers,
+                        config.get(JobOptions.TOPIC_MODEL_UPDATES), prefix, timeout, kafka),
+                        "kafka model updates", "kafka-model-updates-sink") : null,
+                async ? new ForecastGraph.NamedSink<>(KafkaIo.deadLetterSink(servers,
+                        config.get(JobOptions.TOPIC_MODEL_UPDATES_DLQ), prefix + "-update", timeout, kafka),
+                        "kafka model-update dead letters", "kafka-model-update-dead-letters") : null);
+        ForecastGraph.Settings graph = new ForecastGraph.Settings(settings, config.get(JobOptions.INPUT_MAX_RECORD_BYTES),
+                async ? config.publishing() : null, config.modelSigner(), config.get(JobOptions.JOB_NAME),
+                ForecastGraph.ForecasterFactory.STANDARD);
+        ForecastGraph.build(raw, updates, graph, sinks);
     }
 
     /** Configures, builds and submits the job; returns without waiting for it to end. */

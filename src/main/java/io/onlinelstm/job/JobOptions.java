@@ -255,6 +255,11 @@ public final class JobOptions {
             .stringType().defaultValue("model-updates")
             .withDescription("Topic on which the trainer announces new model versions to the forecasters.");
 
+    public static final ConfigOption<String> TOPIC_MODEL_UPDATES_DLQ = key("kafka.topic.model-updates-dlq")
+            .stringType().defaultValue("model-updates-dlq")
+            .withDescription("Output topic of refused model updates (malformed, unsigned or forged, corrupt, of another"
+                    + " architecture, unreadable): payload, reason, source topic/partition/offset.");
+
     // ---- job ---------------------------------------------------------------------------------
 
     public static final ConfigOption<String> JOB_NAME = key("job.name")
@@ -295,7 +300,7 @@ public final class JobOptions {
                 TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_MIN_WINDOWS, TRAINING_STEPS, TRAINING_BATCH,
                 TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE, TRAINING_MAX_BUSY_SHARE,
                 TRAINING_ROLLBACK_MARGIN, TRAINING_ROLLBACK_MIN_SAMPLES,
-                MODEL_STORE, MODEL_STORE_RETENTION_VERSIONS, MODEL_SIGNING_KEY_FILE, MODEL_INITIAL, TOPIC_MODEL_UPDATES,
+                MODEL_STORE, MODEL_STORE_RETENTION_VERSIONS, MODEL_SIGNING_KEY_FILE, MODEL_INITIAL, TOPIC_MODEL_UPDATES, TOPIC_MODEL_UPDATES_DLQ,
                 JOB_NAME, PARALLELISM, BUFFER_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_STORAGE, STATE_BACKEND);
     }
 }

@@ -1,16 +1,20 @@
 package io.onlinelstm.replay;
 
-import io.onlinelstm.io.Reading;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.onlinelstm.io.RawReading;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 /**
  * The bounded source's records: reading i of a history file, row after row and, within a row,
- * series after series, skipping missing cells. The file is loaded once when the source opens, so
- * the job graph carries only its path.
+ * series after series, skipping missing cells, as the JSON a Kafka producer would write, so a
+ * replay runs the job's own parser and graph. Its coordinates are the file (as topic) and the
+ * reading's index (as offset). The file is loaded once when the source opens, so the job graph
+ * carries only its path.
  */
-final class ReplayReadings implements GeneratorFunction<Long, Reading> {
+final class ReplayReadings implements GeneratorFunction<Long, RawReading> {
 
     private static final long serialVersionUID = 1L;
 
@@ -44,10 +48,18 @@ final class ReplayReadings implements GeneratorFunction<Long, Reading> {
     }
 
     @Override
-    public Reading map(Long index) {
+    public RawReading map(Long index) {
         int i = index.intValue();
         int s = seriesOf[i];
         int r = rowOf[i];
-        return new Reading(file.series().get(s), file.time(r), file.value(s, r), null, System.currentTimeMillis());
+        // Double.toString round-trips exactly, so the parser reads back the very value in the file.
+        String json = "{\"key\":" + quote(file.series().get(s)) + ",\"ts\":" + file.time(r)
+                + ",\"value\":" + file.value(s, r) + "}";
+        return new RawReading(json.getBytes(StandardCharsets.UTF_8), Path.of(path).getFileName().toString(), 0, i,
+                System.currentTimeMillis());
+    }
+
+    private static String quote(String key) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsUTF8(key), StandardCharsets.UTF_8) + "\"";
     }
 }

@@ -1,10 +1,10 @@
 package io.onlinelstm.replay;
 
-import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.JsonCodec;
-import io.onlinelstm.io.Reading;
+import io.onlinelstm.io.RawReading;
+import io.onlinelstm.job.ForecastGraph;
+import io.onlinelstm.job.JobOptions;
 import io.onlinelstm.job.JobConfig;
-import io.onlinelstm.operator.BundlingForecastOperator;
 import io.onlinelstm.operator.ForecasterSettings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -63,14 +63,15 @@ public final class ReplayRunner {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-        env.fromSource(new DataGeneratorSource<>(new ReplayReadings(settings.file(), settings.format()), total,
-                                TypeInformation.of(Reading.class)),
-                        WatermarkStrategy.noWatermarks(), "history file").uid("history-file")
-                .keyBy(r -> r.key, TypeInformation.of(String.class))
-                .transform("lstm forecaster", TypeInformation.of(Forecast.class), new BundlingForecastOperator(forecaster))
-                .uid("lstm-forecaster")
-                .sinkTo(new ForecastCsvSink(settings.forecasts(), forecaster.model().horizon(), run))
-                .name("forecasts csv").uid("forecasts-csv");
+        // The job's own graph and parser; forecasts go to a CSV file instead of Kafka.
+        ForecastGraph.build(env.fromSource(new DataGeneratorSource<>(new ReplayReadings(settings.file(), settings.format()),
+                                total, TypeInformation.of(RawReading.class)),
+                        WatermarkStrategy.noWatermarks(), "history file").uid("history-file"),
+                null,
+                new ForecastGraph.Settings(forecaster, settings.job().get(JobOptions.INPUT_MAX_RECORD_BYTES)),
+                ForecastGraph.Sinks.forecastsOnly(new ForecastGraph.NamedSink<>(
+                        new ForecastCsvSink(settings.forecasts(), forecaster.model().horizon(), run),
+                        "forecasts csv", "forecasts-csv")));
         Progress progress = new Progress(out, settings.terminal(), total);
         try {
             JobClient job = env.executeAsync("replay " + settings.name());

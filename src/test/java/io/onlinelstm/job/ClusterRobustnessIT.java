@@ -67,7 +67,8 @@ class ClusterRobustnessIT {
                 "--kafka.starting-offsets", "earliest", "--forecaster.target", "level",
                 "--kafka.topic.readings", prefix + "-readings", "--kafka.topic.forecasts", prefix + "-forecasts",
                 "--kafka.topic.dead-letters", prefix + "-dlq", "--kafka.topic.alerts", prefix + "-alerts",
-                "--kafka.topic.model-updates", prefix + "-updates", "--kafka.group-id", prefix,
+                "--kafka.topic.model-updates", prefix + "-updates", "--kafka.topic.model-updates-dlq", prefix + "-updates-dlq",
+                "--kafka.group-id", prefix,
                 "--kafka.transactional-id-prefix", prefix, "--job.name", "online-lstm " + prefix));
         options.addAll(List.of(more));
         return options;
@@ -75,7 +76,8 @@ class ClusterRobustnessIT {
 
     private static void createTopics(String prefix) throws Exception {
         KafkaTestClients.createTopics(cluster.servers(), 2, prefix + "-readings", prefix + "-forecasts");
-        KafkaTestClients.createTopics(cluster.servers(), 1, prefix + "-dlq", prefix + "-alerts", prefix + "-updates");
+        KafkaTestClients.createTopics(cluster.servers(), 1, prefix + "-dlq", prefix + "-alerts", prefix + "-updates",
+                prefix + "-updates-dlq");
     }
 
     private static String reading(String key, long ts, double value) {
@@ -158,22 +160,124 @@ class ClusterRobustnessIT {
         }
     }
 
+    /**
+     * The reproduction of the issue: one malformed record written to model-updates (as Kafka's own
+     * console producer would), an update of a newer trainer with a field this one does not know, a
+     * corrupt and a foreign update, while readings flow. No restart; each bad one counted once (by
+     * the update check, before the broadcast) and in the model-update dead letters with its reason;
+     * the valid updates are served.
+     */
     @Test
-    void corruptAndForeignModelUpdatesAreRefusedWhileServingContinues() throws Exception {
+    void malformedCorruptAndForeignModelUpdatesAreDeadLetteredWhileServingContinues() throws Exception {
         createTopics("mu");
         // Async training that never trains on its own: the only updates are the ones this test sends.
         String job = cluster.submit(jobOn("mu", "--training.mode", "async", "--training.min-windows", "1000000000",
                 "--model.store", "file://" + state.resolve("mu-models")).toArray(String[]::new));
-        AtomicBoolean producing = new AtomicBoolean(true);
-        Thread producer = null;
-        try {
-            AtomicInteger ticks = new AtomicInteger();
-            int keys = 20;
+        try (Readings readings = new Readings("mu", 20)) {
+            KafkaTestClients.readCommitted(cluster.servers(), "mu-forecasts", r -> r.size() >= 400, Duration.ofMinutes(2), Duration.ZERO);
+
+            LstmConfig serving = LstmConfig.builder().hiddenSize(HIDDEN).build();
+            ModelUpdate corrupt = update(5, LstmConfig.builder().hiddenSize(HIDDEN).seed(99).build());
+            corrupt.weights[corrupt.weights.length / 2] ^= 0x55;
+            ModelUpdate foreign = update(6, LstmConfig.builder().hiddenSize(8).seed(99).build());
+            foreign.hiddenSize = 8;
+            publishRaw("mu-updates", "{\"version\": 999, \"garbage".getBytes(StandardCharsets.UTF_8));
+            publish("mu-updates", corrupt, foreign);
+            awaitMetric(job, "check model updates", ".modelUpdatesMalformed", 1);
+            awaitMetric(job, "check model updates", ".modelUpdatesRefused", 2);
+            // A newer trainer's update: one field more than this release knows.
+            com.fasterxml.jackson.databind.node.ObjectNode newer =
+                    JsonCodec.mapper().valueToTree(update(7, serving.toBuilder().seed(4242).build()));
+            newer.put("trainerRelease", "9.9.9");
+            publishRaw("mu-updates", JsonCodec.mapper().writeValueAsBytes(newer));
+            KafkaTestClients.readCommitted(cluster.servers(), "mu-forecasts",
+                    r -> r.stream().anyMatch(f -> version(f) == 7), Duration.ofMinutes(2), Duration.ZERO);
+            readings.stopAndAssertEveryOneForecast(v -> v == 0 || v == 7);
+
+            List<String> reasons = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTestClients.readCommitted(cluster.servers(), "mu-updates-dlq",
+                    x -> x.size() >= 3, Duration.ofMinutes(1), Duration.ofSeconds(4))) {
+                JsonNode d = JsonCodec.mapper().readTree(r.value());
+                assertEquals("mu-updates", d.get("topic").asText());
+                reasons.add(d.get("reason").asText());
+            }
+            assertEquals(List.of("malformed_model_update", "corrupt_model", "incompatible_model"), reasons);
+            assertEquals(1, cluster.metricSum(job, "check model updates", ".modelUpdatesAccepted"));
+            assertEquals(0, cluster.restarts(job), "bad updates must not restart the job");
+            assertTrue(cluster.log("taskmanager-1").contains("Refusing model version 5")
+                    || cluster.log("taskmanager-2").contains("Refusing model version 5"), "the refusal is logged");
+        } finally {
+            cluster.cancel(job);
+        }
+    }
+
+    /** With a signing key: unsigned and forged updates are refused; one signed with the previous key is served. */
+    @Test
+    void withASigningKeyOnlyUpdatesSignedByTheJobsKeysAreServed() throws Exception {
+        createTopics("sig");
+        String keys = "new=" + signingKey(1) + "\n" + "old=" + signingKey(2) + "\n";
+        Path keyFile = state.resolve("signing.keys");
+        Files.writeString(keyFile, keys);
+        String jobName = "online-lstm sig";
+        String job = cluster.submit(jobOn("sig", "--training.mode", "async", "--training.min-windows", "1000000000",
+                "--model.store", "file://" + state.resolve("sig-models"),
+                "--model.signing-key-file", keyFile.toString()).toArray(String[]::new));
+        try (Readings readings = new Readings("sig", 10)) {
+            KafkaTestClients.readCommitted(cluster.servers(), "sig-forecasts", r -> r.size() >= 200, Duration.ofMinutes(2), Duration.ZERO);
+            LstmConfig serving = LstmConfig.builder().hiddenSize(HIDDEN).build();
+            ModelUpdate unsigned = update(3, serving.toBuilder().seed(31).build());
+            ModelUpdate forged = update(4, serving.toBuilder().seed(41).build());
+            // The attacker knows the key id, not the key.
+            io.onlinelstm.io.ModelUpdateSigner.parse("new=" + signingKey(3) + "\n", "attacker").sign(forged, jobName);
+            ModelUpdate rotated = update(5, serving.toBuilder().seed(51).build());
+            io.onlinelstm.io.ModelUpdateSigner.parse(keys.lines().skip(1).findFirst().orElseThrow() + "\n", "previous key")
+                    .sign(rotated, jobName);
+            // Signed with the previous key: it still verifies while a rotation is under way.
+            publish("sig-updates", unsigned, forged, rotated);
+            KafkaTestClients.readCommitted(cluster.servers(), "sig-forecasts",
+                    r -> r.stream().anyMatch(f -> version(f) == 5), Duration.ofMinutes(2), Duration.ZERO);
+            readings.stopAndAssertEveryOneForecast(v -> v == 0 || v == 5);
+            List<String> reasons = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTestClients.readCommitted(cluster.servers(), "sig-updates-dlq",
+                    x -> x.size() >= 2, Duration.ofMinutes(1), Duration.ofSeconds(4))) {
+                reasons.add(JsonCodec.mapper().readTree(r.value()).get("reason").asText());
+            }
+            assertEquals(List.of("unsigned_model_update", "forged_model_update"), reasons);
+            assertEquals(2, cluster.metricSum(job, "check model updates", ".modelUpdatesRefused"));
+            assertEquals(0, cluster.restarts(job));
+            for (String log : List.of("jobmanager", "taskmanager-1", "taskmanager-2")) {
+                for (String key : keys.lines().map(l -> l.substring(l.indexOf('=') + 1)).toList()) {
+                    assertFalse(cluster.log(log).contains(key), "a signing key shows in the " + log + " log");
+                }
+            }
+        } finally {
+            cluster.cancel(job);
+        }
+    }
+
+    private static String signingKey(int seed) {
+        byte[] key = new byte[32];
+        new java.util.Random(seed).nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Readings for {@code keys} series of a job on its own topics, every 50 ms, until stopped. */
+    private static final class Readings implements AutoCloseable {
+        private final String prefix;
+        private final int keys;
+        private final AtomicBoolean producing = new AtomicBoolean(true);
+        private final AtomicInteger ticks = new AtomicInteger();
+        private final Thread producer;
+
+        Readings(String prefix, int keys) {
+            this.prefix = prefix;
+            this.keys = keys;
             producer = new Thread(() -> {
                 try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(cluster.servers())) {
                     for (int t = 0; producing.get(); t++) {
                         for (int k = 0; k < keys; k++) {
-                            KafkaTestClients.send(p, "mu-readings", "m" + k, reading("m" + k, 1_000_000L + t * 1_000L, 5 + Math.cos(t / 5.0)));
+                            KafkaTestClients.send(p, prefix + "-readings", "m" + k,
+                                    reading("m" + k, 1_000_000L + t * 1_000L, 5 + Math.cos(t / 5.0)));
                         }
                         p.flush();
                         ticks.incrementAndGet();
@@ -184,44 +288,29 @@ class ClusterRobustnessIT {
                 }
             });
             producer.start();
-            KafkaTestClients.readCommitted(cluster.servers(), "mu-forecasts", r -> r.size() >= 400, Duration.ofMinutes(2), Duration.ZERO);
+        }
 
-            LstmConfig serving = LstmConfig.builder().hiddenSize(HIDDEN).build();
-            ModelUpdate corrupt = update(5, LstmConfig.builder().hiddenSize(HIDDEN).seed(99).build());
-            corrupt.weights[corrupt.weights.length / 2] ^= 0x55;
-            ModelUpdate foreign = update(6, LstmConfig.builder().hiddenSize(8).seed(99).build());
-            foreign.hiddenSize = 8;
-            publish(corrupt, foreign);
-            // Both forecaster subtasks receive every update (a broadcast input) and refuse both.
-            awaitMetric(job, "lstm forecaster", ".modelUpdatesRefused", 4);
-            publish(update(7, serving.toBuilder().seed(4242).build()));
-            KafkaTestClients.readCommitted(cluster.servers(), "mu-forecasts",
-                    r -> r.stream().anyMatch(f -> version(f) == 7), Duration.ofMinutes(2), Duration.ZERO);
-            producing.set(false);
-            producer.join();
-
+        /** Stops, then checks one forecast per reading, versions allowed and never going back per series. */
+        void stopAndAssertEveryOneForecast(java.util.function.LongPredicate allowedVersion) throws Exception {
+            close();
             int total = keys * ticks.get();
-            List<ConsumerRecord<byte[], byte[]>> forecasts = KafkaTestClients.readCommitted(cluster.servers(), "mu-forecasts",
-                    r -> r.size() >= total, Duration.ofMinutes(2), Duration.ofSeconds(4));
+            List<ConsumerRecord<byte[], byte[]>> forecasts = KafkaTestClients.readCommitted(cluster.servers(),
+                    prefix + "-forecasts", r -> r.size() >= total, Duration.ofMinutes(2), Duration.ofSeconds(4));
             assertEquals(total, forecasts.size(), "serving went on: one forecast per reading");
             Map<String, Long> lastVersion = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : forecasts) {
                 long v = version(r);
-                assertTrue(v == 0 || v == 7, "only the start model and the valid update serve, got version " + v);
+                assertTrue(allowedVersion.test(v), "a refused version served: " + v);
                 String key = new String(r.key(), StandardCharsets.UTF_8);
                 assertTrue(lastVersion.getOrDefault(key, 0L) <= v, "versions never go back for " + key);
                 lastVersion.put(key, v);
             }
-            assertTrue(lastVersion.containsValue(7L), "the valid update after the refused ones is served");
-            assertEquals(0, cluster.restarts(job), "refusing an update must not restart the job");
-            assertTrue(cluster.log("taskmanager-1").contains("Refusing model version 5")
-                    || cluster.log("taskmanager-2").contains("Refusing model version 5"), "the refusal is logged");
-        } finally {
+        }
+
+        @Override
+        public void close() throws InterruptedException {
             producing.set(false);
-            if (producer != null) {
-                producer.join();
-            }
-            cluster.cancel(job);
+            producer.join();
         }
     }
 
@@ -308,11 +397,15 @@ class ClusterRobustnessIT {
         return u;
     }
 
-    private static void publish(ModelUpdate... updates) throws Exception {
+    private static void publish(String topic, ModelUpdate... updates) throws Exception {
+        for (ModelUpdate u : updates) {
+            publishRaw(topic, JsonCodec.mapper().writeValueAsBytes(u));
+        }
+    }
+
+    private static void publishRaw(String topic, byte[] record) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(cluster.servers())) {
-            for (ModelUpdate u : updates) {
-                KafkaTestClients.sendBytes(producer, "mu-updates", null, JsonCodec.mapper().writeValueAsBytes(u));
-            }
+            KafkaTestClients.sendBytes(producer, topic, null, record);
         }
     }
 

@@ -30,7 +30,7 @@ class TrainingJobIntegrationTest extends KafkaFlinkTestBase {
     @Test
     void everyForecasterEndsOnTheNewestVersionAndVersionsNeverGoBackwards(@TempDir Path store) throws Exception {
         kafka.createTopics(2, "readings", "forecasts", "readings-dlq", "alerts");
-        kafka.createTopics(1, "model-updates");
+        kafka.createTopics(1, "model-updates", "model-updates-dlq");
         int keys = 200;
         int perKey = 120;
         try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka.bootstrapServers())) {
