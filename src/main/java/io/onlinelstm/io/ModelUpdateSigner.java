@@ -39,9 +39,9 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  * Each key line is {@code keyId=base64key}: a key id of 1 to 64 characters from
  * {@code A-Z a-z 0-9 . _ -}, and a key of at least 32 bytes in standard base64 (for example from
- * {@code openssl rand -base64 32}). To rotate: put the new key first and the old one second,
- * restart the forecasters (they accept both), then the trainer (it signs with the new one); drop
- * the old line once no update signed with it is still to be read.
+ * {@code openssl rand -base64 32}). To rotate: put the new key first and the old one second and
+ * restart the job from a savepoint (the trainer signs with the new key, forecasters accept both);
+ * drop the old line at a later restart, once no update signed with it is still to be served.
  *
  * <p>Key material is never logged, printed or put into an exception message; {@link #toString()}
  * shows the key ids only. The object is serializable because it travels with the job's operators.

@@ -196,7 +196,14 @@ public final class ModelStore {
                 }
                 Matcher m = FILE.matcher(name);
                 if (m.matches() && m.group(3).equals("committed")) {
-                    Map<?, ?> marker = JsonCodec.fromBytes(readBytes(f.getPath()), Map.class);
+                    Map<?, ?> marker;
+                    try {
+                        marker = JsonCodec.fromBytes(readBytes(f.getPath()), Map.class);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalStateException("Commit marker " + f.getPath() + " is not the JSON the trainer"
+                                + " writes; markers are never written in place, so something else changed it. Check the"
+                                + " store, and delete the marker if its version should not count.", e);
+                    }
                     long v = Long.parseLong(m.group(1));
                     String checksum = String.valueOf(marker.get("checksum"));
                     long at = marker.get("committedAt") instanceof Number n ? n.longValue() : f.getModificationTime();

@@ -68,4 +68,58 @@ class JobConfigTest {
         assertTrue(mode.getMessage().contains("training.mode"), mode.getMessage());
         assertEquals(256, JobConfig.fromArgs(List.of("--initial-model", "")).get(JobOptions.BUNDLE_SIZE));
     }
+
+    @Test
+    void everyJobHasItsOwnDefaultModelStoreAndAnExplicitOneIsKept() {
+        String a = JobConfig.fromArgs(List.of("--job.name", "plant-a")).modelStore();
+        String b = JobConfig.fromArgs(List.of("--job.name", "plant b/../x")).modelStore();
+        String base = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "online-lstm", "models").toAbsolutePath().toUri().toString();
+        assertTrue(a.startsWith(base) && a.endsWith("/plant-a"), a);
+        assertTrue(b.startsWith(base) && b.endsWith("/plant_b_.._x"), "a job name cannot leave the folder: " + b);
+        assertFalse(JobConfig.defaults().modelStoreGiven());
+        assertEquals("s3://bucket/models", JobConfig.fromArgs(List.of("--model.store", "s3://bucket/models")).modelStore());
+        assertTrue(JobConfig.fromArgs(List.of("--model.store", "s3://bucket/models")).modelStoreGiven());
+    }
+
+    @Test
+    void aLiveJobStartsFromTheNewestCommittedModelOfItsStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String store = dir.toUri().toString();
+        JobConfig config = JobConfig.fromArgs(List.of("--model.store", store, "--model.hidden-size", "8"));
+        io.onlinelstm.training.ModelStore models = new io.onlinelstm.training.ModelStore(store);
+        io.onlinelstm.training.VersionedModel committed = io.onlinelstm.training.VersionedModel.of(3,
+                io.onlinelstm.model.WeightInitializer.initialize(config.with(java.util.Map.of("model.seed", "3")).model()));
+        io.onlinelstm.training.VersionedModel uncommitted = io.onlinelstm.training.VersionedModel.of(4,
+                io.onlinelstm.model.WeightInitializer.initialize(config.with(java.util.Map.of("model.seed", "4")).model()));
+        assertEquals(0, config.initialModel().version(), "an empty store: fresh weights");
+        models.write(committed, new io.onlinelstm.io.ModelUpdate());
+        models.commit(3, committed.checksum(), 1);
+        models.write(uncommitted, new io.onlinelstm.io.ModelUpdate());
+        io.onlinelstm.training.VersionedModel start = config.initialModel();
+        assertEquals(3, start.version(), "version 4 was never committed");
+        assertEquals(committed.checksum(), start.checksum());
+        assertEquals(3, config.replayInitialModel().version(), "a replay given the store explicitly uses it");
+
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> config.with(java.util.Map.of("model.hidden-size", "16")).initialModel());
+        assertTrue(other.getMessage().contains(store) && other.getMessage().contains("model.store"), other.getMessage());
+    }
+
+    @Test
+    void theSigningKeyFileAndRetentionAreReadAndChecked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertEquals(null, JobConfig.defaults().modelSigner(), "no key: unsigned, as before");
+        assertEquals(null, JobConfig.defaults().publishing().signer());
+        assertEquals(10, JobConfig.defaults().publishing().retainVersions());
+        java.nio.file.Path keys = dir.resolve("keys");
+        String key = java.util.Base64.getEncoder().encodeToString(SECRET.repeat(3).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.file.Files.writeString(keys, "k2=" + key + "\n");
+        JobConfig config = JobConfig.fromArgs(List.of("--model.signing-key-file", keys.toString(), "--job.name", "j",
+                "--model.store.retention-versions", "3"));
+        assertEquals("k2", config.publishing().signer().currentKeyId());
+        assertEquals("j", config.publishing().jobName());
+        assertEquals(3, config.publishing().retainVersions());
+        assertFalse(config.describeForLog().toString().contains(key));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(List.of("--model.store.retention-versions", "0")));
+        assertTrue(e.getMessage().contains("--model.store.retention-versions"), e.getMessage());
+    }
 }

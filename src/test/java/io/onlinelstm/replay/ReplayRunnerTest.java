@@ -118,6 +118,55 @@ class ReplayRunnerTest {
         assertEquals(Files.readAllLines(dir.resolve("first-forecasts.csv")), Files.readAllLines(dir.resolve("second-forecasts.csv")));
     }
 
+    /** Another job's committed model, of the replay's architecture, in {@code store}. */
+    private static void anotherJobsModel(Path store, JobConfig job) {
+        io.onlinelstm.training.VersionedModel model = io.onlinelstm.training.VersionedModel.of(99,
+                io.onlinelstm.model.WeightInitializer.initialize(job.with(Map.of("model.seed", "99")).model()));
+        io.onlinelstm.io.ModelUpdate meta = new io.onlinelstm.io.ModelUpdate();
+        io.onlinelstm.training.ModelStore models = new io.onlinelstm.training.ModelStore(store.toUri().toString());
+        models.write(model, meta);
+        assertTrue(models.commit(99, model.checksum(), 1));
+    }
+
+    @Test
+    void aReplayGivesTheSameFiguresWhateverModelsAreOnTheMachine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hermetic.csv");
+        Files.writeString(file, syntheticWide(5));
+        String tmp = System.getProperty("java.io.tmpdir");
+        Map<String, Object> clean;
+        Map<String, Object> crowded;
+        Path machine = Files.createDirectories(dir.resolve("machine-tmp"));
+        try {
+            // The default stores live under java.io.tmpdir: an empty one first, then one where other jobs left models.
+            System.setProperty("java.io.tmpdir", Files.createDirectories(dir.resolve("empty-tmp")).toString());
+            clean = run(settings(dir, file, "clean", null), new StringBuilder());
+            System.setProperty("java.io.tmpdir", machine.toString());
+            JobConfig job = settings(dir, file, "crowded", null).job();
+            anotherJobsModel(Path.of(new java.net.URI(job.modelStore())), job);
+            // The shared folder of earlier releases, too.
+            anotherJobsModel(machine.resolve("online-lstm").resolve("models"), job);
+            assertTrue(job.modelStore().startsWith(machine.toUri().toString()), job.modelStore());
+            crowded = run(settings(dir, file, "crowded", null), new StringBuilder());
+        } finally {
+            System.setProperty("java.io.tmpdir", tmp);
+        }
+        clean.remove("replay");
+        crowded.remove("replay");
+        assertEquals(clean, crowded);
+        assertEquals(Files.readAllLines(dir.resolve("clean-forecasts.csv")), Files.readAllLines(dir.resolve("crowded-forecasts.csv")));
+
+        // Given explicitly, the store is used: the forecasts come from its version 99.
+        ReplayRunner.Settings s = settings(dir, file, "given", null);
+        Path store = machine.resolve("online-lstm").resolve("models");
+        s = new ReplayRunner.Settings(s.name(), s.file(), s.format(), s.job().with(Map.of("model.store", store.toUri().toString())),
+                s.score(), s.forecasts(), s.summary(), s.reportDir(), s.reportSeries(), s.reportFrom(), s.reportRows(),
+                s.terminal(), s.nabOutput());
+        run(s, new StringBuilder());
+        List<String> given = Files.readAllLines(dir.resolve("given-forecasts.csv"));
+        assertEquals("model_version", given.get(0).split(",")[4]);
+        assertEquals("99", given.get(1).split(",")[4], "first forecast by the store's version 99: " + given.get(1));
+    }
+
     @Test
     void badCellsAreReportedAndTheReplayStillFinishes(@TempDir Path dir) throws Exception {
         String[] lines = syntheticWide(3).split("\n");

@@ -171,4 +171,15 @@ class ModelStoreTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.retain(0));
         assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
     }
+
+    @Test
+    void aDamagedCommitMarkerIsReportedByName(@TempDir Path dir) throws Exception {
+        ModelStore store = store(dir);
+        VersionedModel m = model(1, 1);
+        publish(store, m);
+        Path marker = dir.resolve(ModelStore.baseName(1, m.checksum()) + ".committed");
+        Files.writeString(marker, "{not json");
+        IllegalStateException e = assertThrows(IllegalStateException.class, store::newestCommitted);
+        assertTrue(e.getMessage().contains(marker.getFileName().toString()), e.getMessage());
+    }
 }
