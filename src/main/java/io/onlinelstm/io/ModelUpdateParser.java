@@ -30,6 +30,9 @@ public final class ModelUpdateParser implements Serializable {
 
     public Result parse(RawReading raw) {
         byte[] payload = raw.payload == null ? new byte[0] : raw.payload;
+        if (payload.length == 0) {
+            return refuse(raw, DeadLetterReason.MALFORMED_MODEL_UPDATE, "empty record (a tombstone?)");
+        }
         ModelUpdate u;
         try {
             u = mapper().readValue(payload, ModelUpdate.class);
