@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark; results are JSON lines on standard output.",
         subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class,
-                BenchCommand.Training.class, BenchCommand.Nab.class, BenchCommand.Gpu.class, BenchCommand.Soak.class})
+                BenchCommand.Training.class, BenchCommand.Nab.class, BenchCommand.Gpu.class, BenchCommand.Soak.class,
+                BenchCommand.State.class})
 final class BenchCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -326,6 +327,35 @@ final class BenchCommand implements Runnable {
             boolean healthy = rateReached && result.restarts() == 0 && result.failedCheckpoints() == 0
                     && result.forecastsCommitted() == result.readingsSent();
             return healthy ? 0 : 1;
+        }
+    }
+
+    @Command(name = "state", mixinStandardHelpOptions = true,
+            description = "Bytes of one series' state in a checkpoint, by part, with the job's defaults"
+                    + " (or --job-option overrides), once every part has its full size.")
+    static final class State implements Callable<Integer> {
+
+        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
+                description = "Model, forecaster, anomaly and training options of the job (see 'run --help').")
+        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+
+        @Option(names = "--readings", defaultValue = "2000",
+                description = "Readings of the series before measuring (default: ${DEFAULT-VALUE}).")
+        int readings;
+
+        @Override
+        public Integer call() throws Exception {
+            io.onlinelstm.job.JobConfig config = io.onlinelstm.job.JobConfig.of(jobOptions);
+            Map<String, Integer> parts = io.onlinelstm.operator.StateFootprint.ofOneSeries(config.forecaster(), readings);
+            Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("bench", "state");
+            r.put("hidden", config.model().hiddenSize());
+            r.put("layers", config.model().layers());
+            r.put("window", config.forecaster().window());
+            r.put("bytes_by_part", parts);
+            r.put("bytes_per_series", parts.values().stream().mapToInt(Integer::intValue).sum());
+            print(r);
+            return 0;
         }
     }
 }

@@ -146,7 +146,9 @@ class ClusterRobustnessIT {
                 assertFalse(d.get("detail").asText().isBlank(), "a dead letter says what was wrong: " + d);
             }
             assertEquals(expectedReasons, reasons, "every bad record in the dead-letter topic with its reason");
-            assertEquals(java.util.Arrays.stream(io.onlinelstm.io.DeadLetterReason.values()).map(r -> r.id()).sorted().toList(),
+            // Every reason a reading can be refused for (the model-update reasons belong to the other test).
+            assertEquals(java.util.Arrays.stream(io.onlinelstm.io.DeadLetterReason.values()).map(r -> r.id())
+                            .filter(r -> !r.contains("model")).sorted().toList(),
                     List.copyOf(expectedReasons.keySet()), "the burst holds every kind of bad input");
             // Counted too: the parser's counter of each reason it decides.
             awaitMetric(job, "parse readings", ".deadLetters.too_large", expectedReasons.get("too_large"));
@@ -202,7 +204,7 @@ class ClusterRobustnessIT {
                 reasons.add(d.get("reason").asText());
             }
             assertEquals(List.of("malformed_model_update", "corrupt_model", "incompatible_model"), reasons);
-            assertEquals(1, cluster.metricSum(job, "check model updates", ".modelUpdatesAccepted"));
+            awaitMetric(job, "check model updates", ".modelUpdatesAccepted", 1);
             assertEquals(0, cluster.restarts(job), "bad updates must not restart the job");
             assertTrue(cluster.log("taskmanager-1").contains("Refusing model version 5")
                     || cluster.log("taskmanager-2").contains("Refusing model version 5"), "the refusal is logged");
@@ -243,7 +245,7 @@ class ClusterRobustnessIT {
                 reasons.add(JsonCodec.mapper().readTree(r.value()).get("reason").asText());
             }
             assertEquals(List.of("unsigned_model_update", "forged_model_update"), reasons);
-            assertEquals(2, cluster.metricSum(job, "check model updates", ".modelUpdatesRefused"));
+            awaitMetric(job, "check model updates", ".modelUpdatesRefused", 2);
             assertEquals(0, cluster.restarts(job));
             for (String log : List.of("jobmanager", "taskmanager-1", "taskmanager-2")) {
                 for (String key : keys.lines().map(l -> l.substring(l.indexOf('=') + 1)).toList()) {

@@ -75,10 +75,19 @@ final class ReferenceRun {
 
     /** key@ts -> first forecast value, with the job's settings for these options. */
     static Map<String, Double> forecasts(int keys, int perKey, int hiddenSize) throws Exception {
+        return forecasts(keys, perKey, hiddenSize, 0);
+    }
+
+    /** @param window the forecaster's training window (it sizes the state's ring only); 0: the default */
+    static Map<String, Double> forecasts(int keys, int perKey, int hiddenSize, int window) throws Exception {
         // A level network: its forecasts depend on the LSTM state and the normaliser, which a restore must bring back.
         java.nio.file.Path emptyStore = java.nio.file.Files.createTempDirectory("online-lstm-reference-store");
-        JobConfig config = JobConfig.defaults().with(Map.of("model.hidden-size", String.valueOf(hiddenSize),
+        Map<String, String> options = new HashMap<>(Map.of("model.hidden-size", String.valueOf(hiddenSize),
                 "training.mode", "off", "forecaster.target", "level", "model.store", emptyStore.toUri().toString()));
+        if (window > 0) {
+            options.put("forecaster.window", String.valueOf(window));
+        }
+        JobConfig config = JobConfig.defaults().with(options);
         ForecasterSettings settings = config.forecaster().withInitialModel(config.initialModel()).withBundleSize(1);
         java.nio.file.Files.deleteIfExists(emptyStore);
         Map<String, Double> out = new HashMap<>();
