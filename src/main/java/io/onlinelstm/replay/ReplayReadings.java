@@ -35,6 +35,11 @@ final class ReplayReadings implements GeneratorFunction<Long, RawReading> {
         int n = (int) file.presentValues();
         seriesOf = new int[n];
         rowOf = new int[n];
+        enumerate(file, seriesOf, rowOf);
+    }
+
+    /** Reading i's series and row, in the source's order (row after row, series after series). */
+    private static void enumerate(HistoryFile file, int[] seriesOf, int[] rowOf) {
         int i = 0;
         for (int r = 0; r < file.rows(); r++) {
             for (int s = 0; s < file.series().size(); s++) {
@@ -45,6 +50,28 @@ final class ReplayReadings implements GeneratorFunction<Long, RawReading> {
                 }
             }
         }
+    }
+
+    /** Per series and row, whether the job refused that reading: the dead letters' offsets are reading indices. */
+    static boolean[][] refusedCells(HistoryFile file, Path deadLetters) {
+        int n = (int) file.presentValues();
+        int[] seriesOf = new int[n];
+        int[] rowOf = new int[n];
+        enumerate(file, seriesOf, rowOf);
+        boolean[][] refused = new boolean[file.series().size()][file.rows()];
+        try (var lines = java.nio.file.Files.lines(deadLetters, StandardCharsets.UTF_8)) {
+            lines.forEach(line -> {
+                try {
+                    int i = (int) io.onlinelstm.io.JsonCodec.mapper().readTree(line).get("offset").asLong();
+                    refused[seriesOf[i]][rowOf[i]] = true;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("Unreadable dead letter in " + deadLetters, e);
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read the replay's dead letters " + deadLetters, e);
+        }
+        return refused;
     }
 
     @Override

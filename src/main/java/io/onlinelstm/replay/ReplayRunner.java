@@ -59,19 +59,23 @@ public final class ReplayRunner {
         forecaster = forecaster.withoutMaxWait();
 
         String run = UUID.randomUUID().toString();
+        Path deadLetters = DeadLetterFileSink.beside(settings.forecasts());
         long total = file.presentValues();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-        // The job's own graph and parser; forecasts go to a CSV file instead of Kafka.
+        // The job's own graph and parser; forecasts and dead letters go to files instead of Kafka.
         ForecastGraph.build(env.fromSource(new DataGeneratorSource<>(new ReplayReadings(settings.file(), settings.format()),
                                 total, TypeInformation.of(RawReading.class)),
                         WatermarkStrategy.noWatermarks(), "history file").uid("history-file"),
                 null,
                 new ForecastGraph.Settings(forecaster, settings.job().get(JobOptions.INPUT_MAX_RECORD_BYTES)),
-                ForecastGraph.Sinks.forecastsOnly(new ForecastGraph.NamedSink<>(
+                new ForecastGraph.Sinks(new ForecastGraph.NamedSink<>(
                         new ForecastCsvSink(settings.forecasts(), forecaster.model().horizon(), run),
-                        "forecasts csv", "forecasts-csv")));
+                        "forecasts csv", "forecasts-csv"), null,
+                        new ForecastGraph.NamedSink<>(new DeadLetterFileSink(deadLetters, run), "dead letters file",
+                                "dead-letters-file"), null, null));
+        long refused;
         Progress progress = new Progress(out, settings.terminal(), total);
         try {
             JobClient job = env.executeAsync("replay " + settings.name());
@@ -84,7 +88,9 @@ public final class ReplayRunner {
             result.get();
             progress.update(ForecastCsvSink.written(run));
         } finally {
+            refused = DeadLetterFileSink.written(run);
             ForecastCsvSink.forget(run);
+            DeadLetterFileSink.forget(run);
         }
 
         long[] versionOfRow = new long[file.rows()];
@@ -93,8 +99,13 @@ public final class ReplayRunner {
         if (settings.nabOutput() != null) {
             NabResults.write(settings.nabOutput(), settings.file(), settings.format(), file, anomalyScores);
         }
-        Scorer.Result result = Scorer.score(file, forecasts, settings.score());
+        Scorer.Result result = Scorer.score(file, forecasts, settings.score(),
+                refused > 0 ? ReplayReadings.refusedCells(file, deadLetters) : null);
         Map<String, Object> summary = summary(settings, file, forecaster, result);
+        summary.put("dead_letters", refused);
+        if (refused > 0) {
+            out.printf("%,d readings refused by the job (out of order, duplicate time...): %s%n", refused, deadLetters);
+        }
         ensureParent(settings.summary());
         Files.write(settings.summary(), JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
         if (settings.reportDir() != null) {

@@ -54,6 +54,15 @@ public final class Scorer {
      * @param forecasts per series and row, the model's next-step forecast made after that row (NaN: none)
      */
     public static Result score(HistoryFile file, double[][] forecasts, ScoreSettings settings) {
+        return score(file, forecasts, settings, null);
+    }
+
+    /**
+     * @param refused per series and row, readings the job refused (dead letters): they have no model
+     *     forecast after them, so the next reading is scored for no method (the comparison stays
+     *     on the same readings); null when none were refused
+     */
+    public static Result score(HistoryFile file, double[][] forecasts, ScoreSettings settings, boolean[][] refused) {
         int n = file.rows();
         int from = Math.min(settings.evalFrom(), n);
         int to = Math.min(settings.evalTo(), n);
@@ -73,7 +82,7 @@ public final class Scorer {
                 if (Double.isNaN(actual)) {
                     continue;
                 }
-                if (previous >= 0 && r >= from) {
+                if (previous >= 0 && r >= from && (refused == null || !refused[s][previous])) {
                     double persistence = file.value(s, previous);
                     double seasonalValue = r - settings.season() >= 0 ? file.value(s, r - settings.season()) : Double.NaN;
                     double seasonal = Double.isNaN(seasonalValue) ? persistence : seasonalValue;

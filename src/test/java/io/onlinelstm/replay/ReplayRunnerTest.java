@@ -186,6 +186,41 @@ class ReplayRunnerTest {
         assertEquals(present + 1, Files.readAllLines(dir.resolve("bad-forecasts.csv")).size());
     }
 
+    /**
+     * A replay runs the job's own parser: what it refuses is kept beside the forecasts, in the
+     * dead-letter format of the live job, and counted in the summary (here every reading of a
+     * series whose name makes the record larger than input.max-record-bytes).
+     */
+    @Test
+    void readingsTheJobRefusesAreKeptAsDeadLettersAndCounted(@TempDir Path dir) throws Exception {
+        String longName = "series_with_a_name_too_long_for_the_record_limit_of_this_replay";
+        StringBuilder csv = new StringBuilder("time,s," + longName + "\n");
+        for (int r = 0; r < 50; r++) {
+            csv.append(1_700_000_000_000L + r * 60_000L).append(',').append(5 + Math.sin(r)).append(',')
+                    .append(7 + Math.cos(r)).append('\n');
+        }
+        Path file = dir.resolve("two.csv");
+        Files.writeString(file, csv.toString());
+        JobConfig job = JobConfig.of(Map.of("model.hidden-size", "8", "model.layers", "1", "training.mode", "off",
+                "input.max-record-bytes", "90"));
+        StringBuilder printed = new StringBuilder();
+        Map<String, Object> summary = run(new ReplayRunner.Settings("two", file,
+                new HistoryFormat(HistoryFormat.Layout.WIDE, "time", "key", "value", "auto"), job,
+                new ScoreSettings(1, 50, false, 0, 50, 24, 24, 0.999), dir.resolve("two.csv.out"),
+                dir.resolve("two.json"), null, List.of(), -1, 50, false, null), printed);
+        List<String> letters = Files.readAllLines(dir.resolve("two.csv-dead-letters.jsonl"));
+        assertEquals(50, letters.size());
+        for (String line : letters) {
+            var letter = io.onlinelstm.io.JsonCodec.mapper().readTree(line);
+            assertEquals("too_large", letter.get("reason").asText());
+            assertEquals("two.csv", letter.get("topic").asText());
+            assertTrue(letter.get("payload").asText().contains(longName), line);
+        }
+        assertEquals(50L, ((Number) summary.get("dead_letters")).longValue());
+        assertTrue(printed.toString().contains("50 readings refused"), printed.toString());
+        assertEquals(51, Files.readAllLines(dir.resolve("two.csv.out")).size(), "the other series is forecast");
+    }
+
     @Test
     void writesTheNabResultFormatWithOneRowPerInputRow(@TempDir Path dir) throws Exception {
         StringBuilder csv = new StringBuilder("timestamp,value\n");
