@@ -50,6 +50,7 @@ public final class CheckModelUpdates extends ProcessFunction<RawReading, ModelUp
     private final LstmConfig config;
     private final String jobName;
     private final ModelUpdateSigner signer;
+    private final long startVersion;
     private final ModelUpdateParser parser = new ModelUpdateParser();
 
     private transient ListState<Long> newestState;
@@ -60,17 +61,24 @@ public final class CheckModelUpdates extends ProcessFunction<RawReading, ModelUp
     private transient Counter refused;
     private transient Map<DeadLetterReason, Counter> byReason;
 
-    /** @param signer verifies signatures; null accepts unsigned updates (no key configured) */
-    public CheckModelUpdates(LstmConfig config, String jobName, ModelUpdateSigner signer) {
+    /**
+     * @param signer verifies signatures; null accepts unsigned updates (no key configured)
+     * @param startVersion the version the forecasters start from without a checkpoint: older
+     *     announcements on the topic are old news, passed over without reading the store (whose
+     *     retention may have deleted them)
+     */
+    public CheckModelUpdates(LstmConfig config, String jobName, ModelUpdateSigner signer, long startVersion) {
         this.config = config;
         this.jobName = jobName;
         this.signer = signer;
+        this.startVersion = startVersion;
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         newestState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("newest-accepted-version", BasicTypeInfo.LONG_TYPE_INFO));
+        newest = startVersion;
         for (Long v : newestState.get()) {
             newest = Math.max(newest, v);
         }

@@ -48,7 +48,7 @@ class CheckModelUpdatesTest {
 
     private static OneInputStreamOperatorTestHarness<RawReading, ModelUpdate> open(ModelUpdateSigner signer,
             OperatorSubtaskState restore) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new CheckModelUpdates(CONFIG, "job", signer)));
+        var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new CheckModelUpdates(CONFIG, "job", signer, 0)));
         h.setup();
         if (restore != null) {
             h.initializeState(restore);
@@ -113,6 +113,22 @@ class CheckModelUpdatesTest {
             h.processElement(record(tampered, 3));
             assertEquals(List.of(2L), h.extractOutputValues().stream().map(u -> u.version).toList());
             assertEquals(List.of("unsigned_model_update", "forged_model_update", "forged_model_update"), reasons(h));
+        }
+    }
+
+    @Test
+    void announcementsUpToTheStartVersionAreOldNewsAndNeverReadFromTheStore() throws Exception {
+        ModelUpdate deleted = update(3, CONFIG);
+        deleted.weights = null;
+        deleted.uri = "file:///nowhere/retention-deleted-it.olstm";
+        try (var h = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new CheckModelUpdates(CONFIG, "job", null, 5)))) {
+            h.open();
+            h.processElement(record(deleted, 0));
+            h.processElement(record(update(5, CONFIG), 1));
+            h.processElement(record(update(6, CONFIG), 2));
+            assertEquals(List.of(6L), h.extractOutputValues().stream().map(u -> u.version).toList());
+            assertEquals(List.of(), reasons(h), "no dead letter for old news");
         }
     }
 
