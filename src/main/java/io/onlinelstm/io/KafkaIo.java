@@ -54,6 +54,17 @@ public final class KafkaIo {
                 extra, d -> d.topic);
     }
 
+    /**
+     * Refused model updates as JSON, exactly once. Its transactional ids end in a suffix of their
+     * own, so they cannot meet those of another sink of this job or of a job with another prefix.
+     */
+    public static KafkaSink<DeadLetter> modelUpdateDeadLetterSink(
+            String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
+            Properties extra) {
+        return exactlyOnceSink(bootstrapServers, topic, transactionalIdPrefix + "-model-update-dlq", transactionTimeout,
+                extra, d -> d.topic);
+    }
+
     /** Alerts as JSON, keyed by series key, exactly once like the forecasts. */
     public static KafkaSink<Alert> alertSink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,

@@ -98,7 +98,8 @@ public final class ForecastGraph {
         if (async) {
             SingleOutputStreamOperator<ModelUpdate> checked = modelUpdates
                     .process(new CheckModelUpdates(forecaster.model(), settings.jobName(), settings.signer(),
-                            forecaster.initialModel() == null ? 0 : forecaster.initialModel().version()))
+                            forecaster.initialModel() == null ? 0 : forecaster.initialModel().version(),
+                            settings.publishing().storeUri()))
                     .name("check model updates").uid("check-model-updates")
                     .setParallelism(1).setMaxParallelism(1);
             updateDeadLetters = checked.getSideOutput(CheckModelUpdates.DEAD_LETTERS);

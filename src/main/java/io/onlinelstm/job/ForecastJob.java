@@ -108,8 +108,8 @@ public final class ForecastJob {
                 async ? new ForecastGraph.NamedSink<>(KafkaIo.modelUpdateSink(servers,
                         config.get(JobOptions.TOPIC_MODEL_UPDATES), prefix, timeout, kafka),
                         "kafka model updates", "kafka-model-updates-sink") : null,
-                async ? new ForecastGraph.NamedSink<>(KafkaIo.deadLetterSink(servers,
-                        config.get(JobOptions.TOPIC_MODEL_UPDATES_DLQ), prefix + "-update", timeout, kafka),
+                async ? new ForecastGraph.NamedSink<>(KafkaIo.modelUpdateDeadLetterSink(servers,
+                        config.get(JobOptions.TOPIC_MODEL_UPDATES_DLQ), prefix, timeout, kafka),
                         "kafka model-update dead letters", "kafka-model-update-dead-letters") : null);
         ForecastGraph.Settings graph = new ForecastGraph.Settings(settings, config.get(JobOptions.INPUT_MAX_RECORD_BYTES),
                 async ? config.publishing() : null, config.modelSigner(), config.get(JobOptions.JOB_NAME),

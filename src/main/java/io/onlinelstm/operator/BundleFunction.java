@@ -77,15 +77,20 @@ final class BundleFunction {
         return new SeriesState(step.newState(), windows.newState(), new io.onlinelstm.state.AnomalyState());
     }
 
-    /** Steps the whole bundle; {@code states} holds every series of the bundle and is updated in place. */
-    void run(ReadingBundle bundle, Map<String, SeriesState> states, ModelHolder holder, Outputs out) {
+    /**
+     * Steps the whole bundle; {@code states} holds every series of the bundle and is updated in
+     * place. {@code changed} receives the series that took at least one reading: only their state
+     * changed (a series whose readings were all refused is left as it was, TTL included).
+     */
+    void run(ReadingBundle bundle, Map<String, SeriesState> states, ModelHolder holder, Outputs out,
+             java.util.Set<String> changed) {
         for (int wave = 0; wave < bundle.waves(); wave++) {
-            runWave(bundle, wave, states, holder, out);
+            runWave(bundle, wave, states, holder, out, changed);
         }
     }
 
     private void runWave(ReadingBundle bundle, int wave, Map<String, SeriesState> states, ModelHolder holder,
-                         Outputs out) {
+                         Outputs out, java.util.Set<String> changed) {
         int n = bundle.size();
         long now = System.currentTimeMillis();
         step.clear();
@@ -101,6 +106,7 @@ final class BundleFunction {
                 out.deadLetter(refusalLetter(reading, state, refusal), refusal, reading.ts);
                 continue;
             }
+            changed.add(reading.key);
             scoredVersions[i] = state.step.lastForecastVersion;
             Forecast forecast = step.prepare(reading, state.step);
             rows[i] = step.lastRow();

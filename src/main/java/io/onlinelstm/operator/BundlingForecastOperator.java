@@ -12,7 +12,9 @@ import io.onlinelstm.state.SeriesState;
 import io.onlinelstm.training.LiveErrorReport;
 import io.onlinelstm.training.TrainingWindow;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -54,6 +56,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     private transient ReadingBundle bundle;
     private transient BundleFunction function;
     private transient Map<String, SeriesState> states;
+    private transient Set<String> changed;
     private transient ForecasterMetrics metrics;
     private transient BundleFunction.Outputs outputs;
     private transient ScheduledFuture<?> flushTimer;
@@ -83,6 +86,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         holder = state.openHolder(settings, getRuntimeContext());
         bundle = new ReadingBundle(settings.bundleSize());
         states = new HashMap<>(settings.bundleSize() * 2);
+        changed = new HashSet<>(settings.bundleSize() * 2);
         function = ForecasterStages.bundleFunction(settings, this::advance);
         metrics = new ForecasterMetrics(getMetricGroup(), function, holder);
         outputs = new ForecasterOutputs(output, metrics);
@@ -143,7 +147,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         }
     }
 
-    /** Steps the pending bundle: one state read per distinct series, the stages, one write per series. */
+    /** Steps the pending bundle: one state read per distinct series, the stages, one write per changed series. */
     void flush() throws Exception {
         if (flushTimer != null) {
             flushTimer.cancel(false);
@@ -159,13 +163,14 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
             metrics.stateReads.inc();
             states.put(key, s != null ? s : function.newState());
         }
-        function.run(bundle, states, holder, outputs);
-        for (Map.Entry<String, SeriesState> e : states.entrySet()) {
-            setCurrentKey(e.getKey());
-            seriesState.update(e.getValue());
+        function.run(bundle, states, holder, outputs, changed);
+        for (String key : changed) {
+            setCurrentKey(key);
+            seriesState.update(states.get(key));
             metrics.stateWrites.inc();
         }
         states.clear();
+        changed.clear();
         bundle.clear();
         metrics.recordRound(holder.trainIfDue());
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /** The forecaster's metrics, registered in one place; the stages' own counters are exposed here too. */
@@ -46,10 +47,9 @@ final class ForecasterMetrics {
         group.counter("trainingWindowsOffered", function.windows().windowsOffered);
         AnomalyStage anomaly = function.anomaly();
         scoring = anomaly != null;
-        if (anomaly != null) {
-            group.counter("alertsRaised", anomaly.alertsRaised);
-            group.counter("anomalousReadings", anomaly.anomalousReadings);
-        }
+        // Registered with scoring off too (they stay 0), so dashboards find the same names either way.
+        group.counter("alertsRaised", anomaly != null ? anomaly.alertsRaised : new SimpleCounter());
+        group.counter("anomalousReadings", anomaly != null ? anomaly.anomalousReadings : new SimpleCounter());
         group.counter("modelUpdatesIgnored", holder.updatesIgnored);
         group.counter("modelUpdatesRefused", holder.updatesRefused);
         training = holder.learner() == null ? null : new TrainingMetrics(group.addGroup("training"), holder.learner());

@@ -47,9 +47,15 @@ public final class ModelHolder implements AutoCloseable {
         ModelWeights weights = start.weights(config);
         this.model = LstmModel.create(weights, device);
         if (inlineTraining != null) {
-            learner = new OnlineLearner(weights, start.version(), device, inlineTraining);
-            if (learnerSnapshot != null) {
-                learner.restore(learnerSnapshot);
+            try {
+                learner = new OnlineLearner(weights, start.version(), device, inlineTraining);
+                if (learnerSnapshot != null) {
+                    learner.restore(learnerSnapshot);
+                }
+            } catch (RuntimeException e) {
+                // The operator never gets this holder to close: free the native memory here.
+                close();
+                throw e;
             }
         }
     }

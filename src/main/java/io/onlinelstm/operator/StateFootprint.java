@@ -38,7 +38,7 @@ public final class StateFootprint {
             for (int t = 0; t < readings; t++) {
                 bundle.clear();
                 bundle.add(new Reading("series", 1_000L * t, 10 + Math.sin(t / 5.0), features(one, t), 0));
-                function.run(bundle, states, holder, DISCARD);
+                function.run(bundle, states, holder, DISCARD, new java.util.HashSet<>());
             }
         }
         return SeriesStateSerializer.bytesByPart(states.get("series"));

@@ -29,6 +29,7 @@ public final class SeriesState {
     }
 
     SeriesState copy() {
-        return new SeriesState(step.copy(), window.copy(), anomaly.copy());
+        return new SeriesState(step == null ? null : step.copy(), window == null ? null : window.copy(),
+                anomaly == null ? null : anomaly.copy());
     }
 }

@@ -9,8 +9,8 @@ import io.onlinelstm.io.RawReading;
 import io.onlinelstm.model.IncompatibleModelException;
 import io.onlinelstm.model.InvalidModelException;
 import io.onlinelstm.model.LstmConfig;
+import io.onlinelstm.model.WeightInitializer;
 import io.onlinelstm.model.WeightsCodec;
-import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +51,7 @@ public final class CheckModelUpdates extends ProcessFunction<RawReading, ModelUp
     private final String jobName;
     private final ModelUpdateSigner signer;
     private final long startVersion;
+    private final String storeUri;
     private final ModelUpdateParser parser = new ModelUpdateParser();
 
     private transient ListState<Long> newestState;
@@ -60,25 +61,32 @@ public final class CheckModelUpdates extends ProcessFunction<RawReading, ModelUp
     private transient Counter malformed;
     private transient Counter refused;
     private transient Map<DeadLetterReason, Counter> byReason;
+    private transient long maxModelBytes;
 
     /**
      * @param signer verifies signatures; null accepts unsigned updates (no key configured)
      * @param startVersion the version the forecasters start from without a checkpoint: older
      *     announcements on the topic are old news, passed over without reading the store (whose
-     *     retention may have deleted them)
+     *     retention may have deleted them); used on a fresh start only, a restore keeps what it saw
+     * @param storeUri the job's model store: weights that did not travel inline are read from there
+     *     only, never from wherever an update's uri points; null refuses such updates
      */
-    public CheckModelUpdates(LstmConfig config, String jobName, ModelUpdateSigner signer, long startVersion) {
+    public CheckModelUpdates(LstmConfig config, String jobName, ModelUpdateSigner signer, long startVersion,
+                             String storeUri) {
         this.config = config;
         this.jobName = jobName;
         this.signer = signer;
         this.startVersion = startVersion;
+        this.storeUri = storeUri;
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         newestState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("newest-accepted-version", BasicTypeInfo.LONG_TYPE_INFO));
-        newest = startVersion;
+        // A restore (perhaps from an older savepoint than the store's newest model) serves the
+        // checkpoint's version: replayed announcements after it are news again.
+        newest = context.isRestored() ? 0 : startVersion;
         for (Long v : newestState.get()) {
             newest = Math.max(newest, v);
         }
@@ -97,6 +105,8 @@ public final class CheckModelUpdates extends ProcessFunction<RawReading, ModelUp
         malformed = group.counter("modelUpdatesMalformed");
         refused = group.counter("modelUpdatesRefused");
         MetricGroup reasons = group.addGroup("deadLetters");
+        // What a model of this architecture encodes to, with room for a longer header.
+        maxModelBytes = WeightsCodec.encode(WeightInitializer.initialize(config)).length + 64 * 1024;
         byReason = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason r : DeadLetterReason.values()) {
             byReason.put(r, reasons.counter(r.id()));
@@ -128,18 +138,28 @@ public final class CheckModelUpdates extends ProcessFunction<RawReading, ModelUp
             }
         }
         byte[] weights;
-        try {
-            weights = update.weights != null ? update.weights : ModelStore.read(update.uri, null);
-        } catch (UncheckedIOException | IllegalArgumentException e) {
-            refuse(ctx, raw, update, DeadLetterReason.MODEL_UNREADABLE, e.getMessage());
-            return;
+        if (update.weights != null) {
+            weights = update.weights;
+        } else {
+            String problem = notInStore(update.uri);
+            if (problem != null) {
+                refuse(ctx, raw, update, DeadLetterReason.MODEL_UNREADABLE, problem);
+                return;
+            }
+            try {
+                weights = ModelStore.read(update.uri, null, maxModelBytes);
+            } catch (RuntimeException e) {
+                // Whatever the file system throws (a missing file, a plugin's client error): refused, never thrown.
+                refuse(ctx, raw, update, DeadLetterReason.MODEL_UNREADABLE, String.valueOf(e.getMessage()));
+                return;
+            }
         }
-        if (!update.checksum.equals(WeightsCodec.checksum(weights))) {
-            refuse(ctx, raw, update, DeadLetterReason.CORRUPT_MODEL,
-                    "the weights do not match the announced checksum " + update.checksum);
-            return;
-        }
         try {
+            if (!update.checksum.equals(WeightsCodec.checksum(weights))) {
+                refuse(ctx, raw, update, DeadLetterReason.CORRUPT_MODEL,
+                        "the weights do not match the announced checksum " + update.checksum);
+                return;
+            }
             WeightsCodec.decode(weights, config);
         } catch (IncompatibleModelException e) {
             refuse(ctx, raw, update, DeadLetterReason.INCOMPATIBLE_MODEL, e.getMessage());
@@ -148,7 +168,7 @@ public final class CheckModelUpdates extends ProcessFunction<RawReading, ModelUp
             refuse(ctx, raw, update, DeadLetterReason.CORRUPT_MODEL, e.getMessage());
             return;
         } catch (RuntimeException e) {
-            // Bytes that pass the checksum yet fail to decode: refused like any corrupt model, never thrown.
+            // Bytes that fail to decode in another way: refused like any corrupt model, never thrown.
             refuse(ctx, raw, update, DeadLetterReason.CORRUPT_MODEL, "weights do not decode: " + e);
             return;
         }
@@ -156,6 +176,25 @@ public final class CheckModelUpdates extends ProcessFunction<RawReading, ModelUp
         newest = update.version;
         accepted.inc();
         out.collect(update);
+    }
+
+    /** Why weights at {@code uri} are not read (not a file directly in the job's store), or null. */
+    private String notInStore(String uri) {
+        if (storeUri == null) {
+            return "the update names weights at " + uri + " but this job has no model store to read them from";
+        }
+        try {
+            java.net.URI file = new org.apache.flink.core.fs.Path(uri).toUri();
+            java.net.URI store = new org.apache.flink.core.fs.Path(storeUri).toUri();
+            java.net.URI parent = new org.apache.flink.core.fs.Path(uri).getParent().toUri();
+            boolean inside = java.util.Objects.equals(file.getScheme(), store.getScheme())
+                    && java.util.Objects.equals(file.getAuthority(), store.getAuthority())
+                    && java.util.Objects.equals(parent.getPath(), store.getPath());
+            return inside ? null : "the weights' uri " + uri + " is not in this job's model store " + storeUri
+                    + " (weights are only read from there)";
+        } catch (RuntimeException e) {
+            return "unusable uri " + uri + ": " + e.getMessage();
+        }
     }
 
     private void refuse(Context ctx, RawReading raw, ModelUpdate update, DeadLetterReason reason, String detail) {

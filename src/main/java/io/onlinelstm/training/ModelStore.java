@@ -300,8 +300,17 @@ public final class ModelStore {
 
     /** Reads the weights at {@code uri} and checks them against {@code checksum} (if given). */
     public static byte[] read(String uri, String checksum) {
+        return read(uri, checksum, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #read(String, String)}, but refuses a file larger than {@code maxBytes} without
+     * reading past that: a uri that names something else than a model (a device, a huge file)
+     * cannot exhaust memory.
+     */
+    public static byte[] read(String uri, String checksum, long maxBytes) {
         try {
-            byte[] bytes = readBytes(new Path(uri));
+            byte[] bytes = readBytes(new Path(uri), maxBytes);
             if (checksum != null && !checksum.equals(WeightsCodec.checksum(bytes))) {
                 throw new CorruptModelException("Model at " + uri + " does not match its announced checksum " + checksum);
             }
@@ -312,9 +321,21 @@ public final class ModelStore {
     }
 
     private static byte[] readBytes(Path path) throws IOException {
+        return readBytes(path, Long.MAX_VALUE);
+    }
+
+    private static byte[] readBytes(Path path, long maxBytes) throws IOException {
         try (InputStream in = path.getFileSystem().open(path)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+                if (total > maxBytes) {
+                    throw new IOException("larger than the " + maxBytes + " bytes a model of this job's architecture takes");
+                }
+                out.write(buffer, 0, n);
+            }
             return out.toByteArray();
         }
     }

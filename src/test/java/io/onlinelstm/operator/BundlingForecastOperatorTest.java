@@ -243,6 +243,28 @@ class BundlingForecastOperatorTest {
         }
     }
 
+    @Test
+    void refusedReadingsDoNotKeepAQuietSeriesAlive() throws Exception {
+        ForecasterSettings s = settings(1, NEVER);
+        ForecasterSettings ttl = new ForecasterSettings(s.model(), s.device(), 1, NEVER, 4, OutOfOrderPolicy.DEAD_LETTER,
+                Duration.ofMinutes(10));
+        try (var h = open(ttl)) {
+            h.setStateTtlProcessingTime(0);
+            feed(h, List.of(reading("a", 10, 1)));
+            // Duplicates all along: refused, and no write of the series' state, so its TTL runs on.
+            for (int minute = 2; minute <= 8; minute += 3) {
+                h.setStateTtlProcessingTime(Duration.ofMinutes(minute).toMillis());
+                feed(h, List.of(reading("a", 10, 1)));
+            }
+            assertEquals(3, h.getSideOutput(BundlingForecastOperator.DEAD_LETTERS).size());
+            BundlingForecastOperator op = (BundlingForecastOperator) h.getOperator();
+            assertEquals(1L, op.stateAccesses()[1], "only the accepted reading wrote the state");
+            h.setStateTtlProcessingTime(Duration.ofMinutes(11).toMillis());
+            feed(h, List.of(reading("a", 30, 3)));
+            assertNull(forecasts(h).get(1).persistenceError, "ten minutes after its last accepted reading it starts afresh");
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     private static List<Forecast> run(ForecasterSettings settings, List<Reading> input) throws Exception {

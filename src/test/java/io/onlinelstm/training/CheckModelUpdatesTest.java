@@ -48,7 +48,13 @@ class CheckModelUpdatesTest {
 
     private static OneInputStreamOperatorTestHarness<RawReading, ModelUpdate> open(ModelUpdateSigner signer,
             OperatorSubtaskState restore) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new CheckModelUpdates(CONFIG, "job", signer, 0)));
+        return open(signer, restore, 0, null);
+    }
+
+    private static OneInputStreamOperatorTestHarness<RawReading, ModelUpdate> open(ModelUpdateSigner signer,
+            OperatorSubtaskState restore, long startVersion, Path store) throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new CheckModelUpdates(CONFIG, "job", signer,
+                startVersion, store == null ? null : store.toUri().toString())));
         h.setup();
         if (restore != null) {
             h.initializeState(restore);
@@ -77,7 +83,20 @@ class CheckModelUpdatesTest {
         ModelUpdate missing = update(7, CONFIG);
         missing.weights = null;
         missing.uri = store.resolve("model-7.olstm").toUri().toString();
-        try (var h = open(null, null)) {
+        ModelUpdate elsewhere = update(8, CONFIG);
+        elsewhere.weights = null;
+        elsewhere.uri = "file:///dev/zero";
+        ModelUpdate empty = update(9, CONFIG);
+        empty.weights = new byte[0];
+        Files.write(store.resolve("model-10.olstm"), new byte[] {1, 2, 3});
+        ModelUpdate tiny = update(10, CONFIG);
+        tiny.weights = null;
+        tiny.uri = store.resolve("model-10.olstm").toUri().toString();
+        Files.write(store.resolve("model-11.olstm"), new byte[4 * 1024 * 1024]);
+        ModelUpdate huge = update(11, CONFIG);
+        huge.weights = null;
+        huge.uri = store.resolve("model-11.olstm").toUri().toString();
+        try (var h = open(null, null, 0, store)) {
             h.processElement(record(update(2, CONFIG), 0));
             h.processElement(record("{\"version\": 999, \"garbage", 1));
             h.processElement(record(inStore, 2));
@@ -85,12 +104,17 @@ class CheckModelUpdatesTest {
             h.processElement(record(foreign, 4));
             h.processElement(record(missing, 5));
             h.processElement(record(update(3, CONFIG), 6));
+            h.processElement(record(elsewhere, 7));
+            h.processElement(record(empty, 8));
+            h.processElement(record(tiny, 9));
+            h.processElement(record(huge, 10));
             List<ModelUpdate> passed = h.extractOutputValues();
             assertEquals(List.of(2L, 4L), passed.stream().map(u -> u.version).toList(),
                     "valid ones in order; version 3 after 4 is old news");
             assertArrayEquals(weights, passed.get(1).weights, "weights read from the store travel with the update");
-            assertEquals(List.of("malformed_model_update", "corrupt_model", "incompatible_model", "model_unreadable"),
-                    reasons(h));
+            assertEquals(List.of("malformed_model_update", "corrupt_model", "incompatible_model", "model_unreadable",
+                    "model_unreadable", "corrupt_model", "corrupt_model", "model_unreadable"), reasons(h),
+                    "a missing file, a uri outside the store, empty weights, a 3-byte file, a 4 MB one: refused, never thrown");
         }
     }
 
@@ -121,9 +145,7 @@ class CheckModelUpdatesTest {
         ModelUpdate deleted = update(3, CONFIG);
         deleted.weights = null;
         deleted.uri = "file:///nowhere/retention-deleted-it.olstm";
-        try (var h = new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new CheckModelUpdates(CONFIG, "job", null, 5)))) {
-            h.open();
+        try (var h = open(null, null, 5, null)) {
             h.processElement(record(deleted, 0));
             h.processElement(record(update(5, CONFIG), 1));
             h.processElement(record(update(6, CONFIG), 2));
@@ -139,7 +161,9 @@ class CheckModelUpdatesTest {
             h.processElement(record(update(2, CONFIG), 0));
             snapshot = h.snapshot(1, 1);
         }
-        try (var h = open(null, snapshot)) {
+        // Restored with a newer start version (the store moved on since the savepoint): the
+        // restore's own record counts, so version 3 still reaches forecasters that serve 2.
+        try (var h = open(null, snapshot, 7, null)) {
             h.processElement(record(update(2, CONFIG), 0));
             h.processElement(record(update(3, CONFIG), 1));
             assertEquals(List.of(3L), h.extractOutputValues().stream().map(u -> u.version).toList());
