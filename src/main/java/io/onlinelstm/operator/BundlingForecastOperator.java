@@ -191,11 +191,6 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         return new long[] {metrics.stateReads.getCount(), metrics.stateWrites.getCount()};
     }
 
-    /** The serving model (for tests). */
-    io.onlinelstm.training.VersionedModel servingModelForTests() {
-        return holder.serving();
-    }
-
     /** Version of the model this forecaster runs (for tests and metrics). */
     public long modelVersion() {
         return holder.version();
