@@ -40,13 +40,11 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
 
     private static final long serialVersionUID = 1L;
 
-    /** Readings refused by the forecaster (out of order or duplicate ts). */
+    // Side outputs: refused readings (out of order, duplicate ts), windows for the trainer, alerts,
+    // and the live error per model version (for the trainer's optional rollback).
     public static final OutputTag<DeadLetter> DEAD_LETTERS = ForecasterOutputs.DEAD_LETTERS;
-    /** Completed windows for the trainer. */
     public static final OutputTag<TrainingWindow> TRAINING_WINDOWS = ForecasterOutputs.TRAINING_WINDOWS;
-    /** Anomaly alerts. */
     public static final OutputTag<Alert> ALERTS = ForecasterOutputs.ALERTS;
-    /** Live error per model version, for the trainer's optional rollback. */
     public static final OutputTag<LiveErrorReport> LIVE_ERRORS = ForecasterOutputs.LIVE_ERRORS;
 
     private final ForecasterSettings settings;
@@ -189,6 +187,11 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     /** Reads and writes of series state so far (for tests). */
     long[] stateAccesses() {
         return new long[] {metrics.stateReads.getCount(), metrics.stateWrites.getCount()};
+    }
+
+    /** The serving model (for tests). */
+    io.onlinelstm.training.VersionedModel servingModelForTests() {
+        return holder.serving();
     }
 
     /** Version of the model this forecaster runs (for tests and metrics). */
