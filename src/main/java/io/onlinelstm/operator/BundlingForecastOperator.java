@@ -135,11 +135,8 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
 
     @Override
     public void close() throws Exception {
-        try {
-            if (holder != null) {
-                holder.close();
-                holder = null;
-            }
+        try (ModelHolder closing = holder) {
+            holder = null;
         } finally {
             super.close();
         }
@@ -194,7 +191,7 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
         return holder.serving();
     }
 
-    /** Version of the model this forecaster runs (for tests and metrics). */
+    /** Version of the model this forecaster serves. */
     public long modelVersion() {
         return holder.version();
     }
