@@ -10,6 +10,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -68,6 +69,18 @@ public final class ForecastJob {
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
+        int maxParallelism = config.get(JobOptions.MAX_PARALLELISM);
+        if (maxParallelism > 0) {
+            env.setMaxParallelism(maxParallelism);
+        } else if (!restoring(env)) {
+            // Only for a new job: a restored one keeps its savepoint's key groups, which cannot change.
+            env.setMaxParallelism(JobOptions.DEFAULT_MAX_PARALLELISM);
+        }
+    }
+
+    /** Whether the job starts from a savepoint or checkpoint (flink run -s, the REST API's savepointPath). */
+    static boolean restoring(StreamExecutionEnvironment env) {
+        return env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH).filter(p -> !p.isBlank()).isPresent();
     }
 
     /** Wires Kafka source, pipeline and Kafka sinks onto {@code env}. */

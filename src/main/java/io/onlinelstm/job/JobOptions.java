@@ -270,6 +270,16 @@ public final class JobOptions {
             .intType().defaultValue(-1)
             .withDescription("Parallelism of the job; -1 takes Flink's default (parallelism.default).");
 
+    /** Max parallelism of a new job: 4,096 key groups let a job started at 2 slots grow to hundreds. */
+    public static final int DEFAULT_MAX_PARALLELISM = 4_096;
+
+    public static final ConfigOption<Integer> MAX_PARALLELISM = key("job.max-parallelism")
+            .intType().defaultValue(-1)
+            .withDescription("Key groups of the job, the most parallelism it can ever be rescaled to. -1: "
+                    + DEFAULT_MAX_PARALLELISM + " for a new job (8 key groups per subtask even at 512 subtasks; its"
+                    + " cost is a few bytes per key group), and what the savepoint was taken with when restoring one"
+                    + " (a savepoint cannot change it; earlier releases' savepoints have 128).");
+
     public static final ConfigOption<Duration> BUFFER_TIMEOUT = key("job.buffer-timeout")
             .durationType().defaultValue(Duration.ofMillis(5))
             .withDescription("Longest a record waits in a network buffer between operators; Flink's 100 ms default"
@@ -301,6 +311,6 @@ public final class JobOptions {
                 TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE, TRAINING_MAX_BUSY_SHARE,
                 TRAINING_ROLLBACK_MARGIN, TRAINING_ROLLBACK_MIN_SAMPLES,
                 MODEL_STORE, MODEL_STORE_RETENTION_VERSIONS, MODEL_SIGNING_KEY_FILE, MODEL_INITIAL, TOPIC_MODEL_UPDATES, TOPIC_MODEL_UPDATES_DLQ,
-                JOB_NAME, PARALLELISM, BUFFER_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_STORAGE, STATE_BACKEND);
+                JOB_NAME, PARALLELISM, MAX_PARALLELISM, BUFFER_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_STORAGE, STATE_BACKEND);
     }
 }

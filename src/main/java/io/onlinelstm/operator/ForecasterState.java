@@ -81,6 +81,9 @@ final class ForecasterState {
             descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
                     .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                     .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    // RocksDB drops expired series while it compacts; the heap backend as it iterates.
+                    .cleanupInRocksdbCompactFilter(1_000)
+                    .cleanupIncrementally(10, false)
                     .build());
         }
         return descriptor;

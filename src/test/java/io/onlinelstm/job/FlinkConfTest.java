@@ -33,7 +33,8 @@ class FlinkConfTest {
             org.apache.flink.configuration.RestOptions.class,
             org.apache.flink.configuration.PipelineOptions.class,
             org.apache.flink.configuration.ExecutionOptions.class,
-            org.apache.flink.configuration.ExternalResourceOptions.class);
+            org.apache.flink.configuration.ExternalResourceOptions.class,
+            org.apache.flink.state.rocksdb.RocksDBOptions.class);
 
     @Test
     void configYamlHoldsOnlyRealFlinkOptions() throws Exception {

@@ -28,12 +28,17 @@ final class ReferenceRun {
      * every {@code pauseMillis}, so that the job is busy when a fault strikes.
      */
     static void produce(String servers, int keys, int from, int to, long pauseMillis) {
+        produce(servers, "readings", keys, from, to, pauseMillis);
+    }
+
+    /** The same, to {@code topic}. */
+    static void produce(String servers, String topic, int keys, int from, int to, long pauseMillis) {
         try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(servers)) {
             for (int t = from; t < to; t++) {
                 java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
                 for (int k = 0; k < keys; k++) {
                     sent.add(producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                            "readings", ("s" + k).getBytes(), json(k, t).getBytes())));
+                            topic, ("s" + k).getBytes(), json(k, t).getBytes())));
                 }
                 producer.flush();
                 for (java.util.concurrent.Future<?> f : sent) {

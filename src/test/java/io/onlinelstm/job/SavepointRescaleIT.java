@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stop with a savepoint and restart from it at another parallelism, twice (2 -> 1 -> 3), on the
- * local cluster: every series' LSTM state and normaliser follow its key to whichever subtask owns
+ * local cluster, keeping the savepoint's max parallelism (128, as earlier releases' savepoints): every series' LSTM state and normaliser follow its key to whichever subtask owns
  * it now, so the forecasts of all three runs together equal, to 1e-5, those of one uninterrupted
  * run, with exactly one committed forecast per reading.
  */
@@ -31,7 +31,10 @@ class SavepointRescaleIT {
     void forecastsContinueAcrossSavepointsAtParallelismOneAndThree(@TempDir Path state) throws Exception {
         try (LocalCluster cluster = new LocalCluster(state, 19094)) {
             cluster.start();
-            String job = cluster.submit(TaskManagerFailureIT.concat(TaskManagerFailureIT.JOB, "--job.parallelism", "2"));
+            // Run 0 keeps 128 key groups, what earlier releases' savepoints have (Flink's default at low
+            // parallelism); the restarts name none, so they must keep the savepoint's.
+            String job = cluster.submit(TaskManagerFailureIT.concat(TaskManagerFailureIT.JOB, "--job.parallelism", "2",
+                    "--job.max-parallelism", "128"));
             String savepoint = null;
             int[] parallelism = {2, 1, 3};
             for (int run = 0; run < 3; run++) {
@@ -46,6 +49,8 @@ class SavepointRescaleIT {
                         Duration.ofMinutes(3), Duration.ZERO);
                 assertEquals(parallelism[run], cluster.vertex(job, "lstm forecaster").get("parallelism").asInt(),
                         "forecaster parallelism of run " + run);
+                assertEquals(128, cluster.vertex(job, "lstm forecaster").get("maxParallelism").asInt(),
+                        "key groups of run " + run + " (restored from a savepoint with 128)");
                 awaitEverySubtaskRead(cluster, job, run);
                 if (run < 2) {
                     savepoint = cluster.stopWithSavepoint(job);

@@ -26,9 +26,18 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class BundlingForecastOperatorTest {
+
+    @AfterEach
+    void backToTheHeapBackend() {
+        ForecasterHarness.use(ForecasterHarness.Backend.HEAP);
+    }
+
 
     private static final Duration NEVER = Duration.ofHours(1);
 
@@ -93,8 +102,10 @@ class BundlingForecastOperatorTest {
         }
     }
 
-    @Test
-    void aSeriesTwiceInOneBundleIsSteppedInOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void aSeriesTwiceInOneBundleIsSteppedInOrder(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         List<Reading> input = List.of(reading("a", 1, 10), reading("b", 1, 5), reading("a", 2, 12), reading("a", 3, 11));
         List<Forecast> bundled;
         try (var h = open(settings(100, NEVER))) {
@@ -111,8 +122,10 @@ class BundlingForecastOperatorTest {
         assertSameForecasts(oneByOne, bundled, 1e-5);
     }
 
-    @Test
-    void eachSeriesStateIsReadAndWrittenOncePerBundleHoweverOftenItRepeats() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void eachSeriesStateIsReadAndWrittenOncePerBundleHoweverOftenItRepeats(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         // a four times, b three times, c once: one bundle of 8, three waves.
         List<Reading> input = List.of(reading("a", 1, 1), reading("a", 2, 2), reading("b", 1, 5), reading("a", 3, 3),
                 reading("c", 1, 7), reading("b", 2, 6), reading("a", 4, 4), reading("b", 3, 4));
@@ -133,8 +146,10 @@ class BundlingForecastOperatorTest {
         assertSameForecasts(run(settings(1, NEVER), input), bundled, 1e-5);
     }
 
-    @Test
-    void bundledOutputEqualsPerRecordOutput() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void bundledOutputEqualsPerRecordOutput(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         List<Reading> input = sines(50, 40, 1);
         List<Forecast> single = run(settings(1, NEVER), input);
         List<Forecast> bundled = run(settings(256, NEVER), input);
@@ -142,8 +157,10 @@ class BundlingForecastOperatorTest {
         assertSameForecasts(single, bundled, 1e-5);
     }
 
-    @Test
-    void seriesDoNotLeakIntoEachOther() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void seriesDoNotLeakIntoEachOther(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         List<Reading> mixed = sines(5, 30, 2);
         List<Reading> alone = mixed.stream().filter(r -> r.key.equals("series-3")).toList();
         List<Forecast> fromMixed = run(settings(16, NEVER), mixed).stream().filter(f -> f.key.equals("series-3")).toList();
@@ -151,8 +168,10 @@ class BundlingForecastOperatorTest {
         assertSameForecasts(fromAlone, fromMixed, 1e-6);
     }
 
-    @Test
-    void snapshotThenRestoreGivesTheSameForecastsAsAnUninterruptedRun() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void snapshotThenRestoreGivesTheSameForecastsAsAnUninterruptedRun(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         List<Reading> input = sines(20, 30, 3);
         List<Forecast> uninterrupted = run(settings(32, NEVER), input);
 
@@ -175,12 +194,14 @@ class BundlingForecastOperatorTest {
         assertSameForecasts(uninterrupted, resumed, 0.0);
     }
 
-    @Test
-    void stateHoldsHAndCTheNormaliserTheLastValueAndTheWindow() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void stateHoldsHAndCTheNormaliserTheLastValueAndTheWindow(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         try (var h = open(settings(8, NEVER))) {
             feed(h, List.of(reading("a", 1, 2.0), reading("a", 2, 4.0), reading("a", 3, 6.0), reading("b", 1, 1.0)));
             h.endInput();
-            assertEquals(2, h.numKeyedStateEntries());
+            assertEquals(2, seriesWithState(h));
             SeriesState a = stateOf(h, "a");
             assertEquals(3, a.step.count);
             assertEquals(4.0, a.step.mean[0], 1e-12);
@@ -200,8 +221,10 @@ class BundlingForecastOperatorTest {
         }
     }
 
-    @Test
-    void outOfOrderAndDuplicateReadingsGoToDeadLettersAndLeaveStateUnchanged() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void outOfOrderAndDuplicateReadingsGoToDeadLettersAndLeaveStateUnchanged(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         List<Reading> clean = List.of(reading("a", 10, 1), reading("a", 20, 2), reading("a", 30, 3));
         List<Forecast> expected = run(settings(1, NEVER), clean);
         try (var h = open(settings(1, NEVER))) {
@@ -226,8 +249,10 @@ class BundlingForecastOperatorTest {
         }
     }
 
-    @Test
-    void quietSeriesLoseTheirStateAfterTheTtl() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void quietSeriesLoseTheirStateAfterTheTtl(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         ForecasterSettings s = settings(1, NEVER);
         ForecasterSettings ttl = new ForecasterSettings(s.model(), s.device(), 1, NEVER, 4, OutOfOrderPolicy.DEAD_LETTER,
                 Duration.ofMinutes(10));
@@ -243,8 +268,10 @@ class BundlingForecastOperatorTest {
         }
     }
 
-    @Test
-    void refusedReadingsDoNotKeepAQuietSeriesAlive() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ForecasterHarness.Backend.class)
+    void refusedReadingsDoNotKeepAQuietSeriesAlive(ForecasterHarness.Backend backend) throws Exception {
+        ForecasterHarness.use(backend);
         ForecasterSettings s = settings(1, NEVER);
         ForecasterSettings ttl = new ForecasterSettings(s.model(), s.device(), 1, NEVER, 4, OutOfOrderPolicy.DEAD_LETTER,
                 Duration.ofMinutes(10));
@@ -308,6 +335,14 @@ class BundlingForecastOperatorTest {
             throws Exception {
         BundlingForecastOperator op = (BundlingForecastOperator) h.getOperator();
         return op.stateOf(key);
+    }
+
+    /** Series with a state entry, counted through the keyed backend (works on heap and RocksDB alike). */
+    private static long seriesWithState(KeyedOneInputStreamOperatorTestHarness<String, Reading, Forecast> h) {
+        org.apache.flink.runtime.state.KeyedStateBackend<?> backend = h.getOperator().getKeyedStateBackend();
+        try (var keys = backend.getKeys("series-state", org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
     }
 
     private static double maxAbs(float[] a) {

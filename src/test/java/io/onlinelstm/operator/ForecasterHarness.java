@@ -29,11 +29,24 @@ final class ForecasterHarness {
         return open(settings, null);
     }
 
+    /** The keyed state backends the forecaster runs on. */
+    enum Backend { HEAP, ROCKSDB }
+
+    /** The backend {@link #open} uses; parameterised tests set it first and the test class resets it. */
+    private static Backend backend = Backend.HEAP;
+
+    static void use(Backend b) {
+        backend = b;
+    }
+
     static KeyedOneInputStreamOperatorTestHarness<String, Reading, Forecast> open(
             ForecasterSettings settings, OperatorSubtaskState restoreFrom) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, Reading, Forecast> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new BundlingForecastOperator(settings), r -> r.key, Types.STRING);
+        if (backend == Backend.ROCKSDB) {
+            h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+        }
         h.setup();
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
