@@ -386,17 +386,7 @@ class ClusterRobustnessIT {
     }
 
     private static ModelUpdate update(long version, LstmConfig config) {
-        ModelUpdate u = new ModelUpdate();
-        u.version = version;
-        u.weights = WeightsCodec.encode(WeightInitializer.initialize(config));
-        u.checksum = WeightsCodec.checksum(u.weights);
-        u.features = config.features();
-        u.hiddenSize = config.hiddenSize();
-        u.layers = config.layers();
-        u.horizon = config.horizon();
-        u.publishedAt = System.currentTimeMillis();
-        u.newestWindowAt = u.publishedAt;
-        return u;
+        return io.onlinelstm.io.TestModelUpdates.of(version, config);
     }
 
     private static void publish(String topic, ModelUpdate... updates) throws Exception {

@@ -89,7 +89,9 @@ class TaskManagerFailureIT {
         String job = cluster.submit(concat(JOB, "--job.parallelism", "2", "--state.backend", "rocksdb",
                 "--kafka.topic.readings", "rocks-readings", "--kafka.topic.forecasts", "rocks-forecasts",
                 "--kafka.topic.dead-letters", "rocks-dlq", "--kafka.topic.alerts", "rocks-alerts",
-                "--kafka.group-id", "rocks", "--kafka.transactional-id-prefix", "rocks", "--job.name", "online-lstm rocks"));
+                "--kafka.group-id", "rocks", "--kafka.transactional-id-prefix", "rocks", "--job.name", "online-lstm rocks",
+                // A store of its own: the other test's trained versions must not become this job's start model.
+                "--model.store", state.resolve("rocks-models").toUri().toString()));
         Thread producer = new Thread(() -> ReferenceRun.produce(cluster.servers(), "rocks-readings", KEYS, 0, PER_KEY, 50));
         producer.start();
         KafkaTestClients.readCommitted(cluster.servers(), "rocks-forecasts", r -> r.size() >= 3_000, Duration.ofMinutes(2), Duration.ZERO);

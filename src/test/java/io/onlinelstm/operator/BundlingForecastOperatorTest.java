@@ -253,9 +253,7 @@ class BundlingForecastOperatorTest {
     @EnumSource(ForecasterHarness.Backend.class)
     void quietSeriesLoseTheirStateAfterTheTtl(ForecasterHarness.Backend backend) throws Exception {
         ForecasterHarness.use(backend);
-        ForecasterSettings s = settings(1, NEVER);
-        ForecasterSettings ttl = new ForecasterSettings(s.model(), s.device(), 1, NEVER, 4, OutOfOrderPolicy.DEAD_LETTER,
-                Duration.ofMinutes(10));
+        ForecasterSettings ttl = withTenMinuteTtl();
         try (var h = open(ttl)) {
             h.setStateTtlProcessingTime(0);
             feed(h, List.of(reading("a", 10, 1)));
@@ -272,9 +270,7 @@ class BundlingForecastOperatorTest {
     @EnumSource(ForecasterHarness.Backend.class)
     void refusedReadingsDoNotKeepAQuietSeriesAlive(ForecasterHarness.Backend backend) throws Exception {
         ForecasterHarness.use(backend);
-        ForecasterSettings s = settings(1, NEVER);
-        ForecasterSettings ttl = new ForecasterSettings(s.model(), s.device(), 1, NEVER, 4, OutOfOrderPolicy.DEAD_LETTER,
-                Duration.ofMinutes(10));
+        ForecasterSettings ttl = withTenMinuteTtl();
         try (var h = open(ttl)) {
             h.setStateTtlProcessingTime(0);
             feed(h, List.of(reading("a", 10, 1)));
@@ -293,6 +289,11 @@ class BundlingForecastOperatorTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------
+
+    private static ForecasterSettings withTenMinuteTtl() {
+        ForecasterSettings s = settings(1, NEVER);
+        return new ForecasterSettings(s.model(), s.device(), 1, NEVER, 4, OutOfOrderPolicy.DEAD_LETTER, Duration.ofMinutes(10));
+    }
 
     private static List<Forecast> run(ForecasterSettings settings, List<Reading> input) throws Exception {
         try (var h = open(settings)) {

@@ -30,15 +30,7 @@ class CheckModelUpdatesTest {
     private static final LstmConfig CONFIG = LstmConfig.builder().hiddenSize(8).layers(2).seed(3).build();
 
     private static ModelUpdate update(long version, LstmConfig config) {
-        ModelUpdate u = new ModelUpdate();
-        u.version = version;
-        u.weights = WeightsCodec.encode(WeightInitializer.initialize(config));
-        u.checksum = WeightsCodec.checksum(u.weights);
-        u.features = config.features();
-        u.hiddenSize = config.hiddenSize();
-        u.layers = config.layers();
-        u.horizon = config.horizon();
-        return u;
+        return io.onlinelstm.io.TestModelUpdates.of(version, config);
     }
 
     private static StreamRecord<RawReading> record(Object update, long offset) {
