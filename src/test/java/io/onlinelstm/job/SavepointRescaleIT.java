@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stop with a savepoint and restart from it at another parallelism, twice (2 -> 1 -> 3), on the
- * local cluster, keeping the savepoint's max parallelism (128, as earlier releases' savepoints): every series' LSTM state and normaliser follow its key to whichever subtask owns
+ * local cluster, keeping the savepoint's max parallelism (128, as earlier releases' savepoints) and
+ * switching the state backend (heap, then RocksDB, then heap again): every series' LSTM state and normaliser follow its key to whichever subtask owns
  * it now, so the forecasts of all three runs together equal, to 1e-5, those of one uninterrupted
  * run, with exactly one committed forecast per reading.
  */
@@ -37,10 +38,13 @@ class SavepointRescaleIT {
                     "--job.max-parallelism", "128"));
             String savepoint = null;
             int[] parallelism = {2, 1, 3};
+            // Run 1 switches to RocksDB and run 2 back to the heap: savepoints are canonical, so a
+            // job can change its state backend at a restart.
+            String[] backend = {"hashmap", "rocksdb", "hashmap"};
             for (int run = 0; run < 3; run++) {
                 if (run > 0) {
                     job = cluster.submitFromSavepoint(savepoint, TaskManagerFailureIT.concat(TaskManagerFailureIT.JOB,
-                            "--job.parallelism", String.valueOf(parallelism[run])));
+                            "--job.parallelism", String.valueOf(parallelism[run]), "--state.backend", backend[run]));
                 }
                 int from = run * PER_KEY / 3;
                 int to = (run + 1) * PER_KEY / 3;
@@ -55,12 +59,18 @@ class SavepointRescaleIT {
                 if (run < 2) {
                     savepoint = cluster.stopWithSavepoint(job);
                     cluster.awaitJobStatus(job, "FINISHED", Duration.ofMinutes(1));
-                    System.out.println("SAVEPOINT run " + run + " at parallelism " + parallelism[run] + " stopped into " + savepoint);
+                    System.out.println("SAVEPOINT run " + run + " at parallelism " + parallelism[run] + " on " + backend[run]
+                            + " stopped into " + savepoint);
                 }
             }
             ReferenceRun.assertExactlyOnceAndEqual(KafkaTestClients.readCommitted(cluster.servers(), "forecasts",
                     r -> r.size() >= KEYS * PER_KEY, Duration.ofMinutes(3), Duration.ofSeconds(6)),
                     KEYS, PER_KEY, TaskManagerFailureIT.HIDDEN);
+            boolean ranOnRocksDb = false;
+            for (Path log : cluster.logFiles()) {
+                ranOnRocksDb |= java.nio.file.Files.readString(log).contains("EmbeddedRocksDBStateBackend");
+            }
+            assertTrue(ranOnRocksDb, "run 1 never ran on RocksDB");
         }
     }
 
