@@ -33,11 +33,18 @@ public final class PipelineBenchmark {
     private final LstmConfig model;
     private final int keys;
     private final int parallelism;
+    private final String stateBackend;
 
     public PipelineBenchmark(LstmConfig model, int keys, int parallelism) {
+        this(model, keys, parallelism, "hashmap");
+    }
+
+    /** @param stateBackend hashmap or rocksdb */
+    public PipelineBenchmark(LstmConfig model, int keys, int parallelism, String stateBackend) {
         this.model = model;
         this.keys = keys;
         this.parallelism = parallelism;
+        this.stateBackend = stateBackend;
     }
 
     /**
@@ -52,6 +59,7 @@ public final class PipelineBenchmark {
         try {
             Configuration conf = new Configuration();
             conf.set(PipelineOptions.GENERIC_TYPES, false);
+            conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, stateBackend);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             // The job's own default (see job.buffer-timeout), not Flink's 100 ms.
             env.setBufferTimeout(JobOptions.BUFFER_TIMEOUT.defaultValue().toMillis());
@@ -73,6 +81,7 @@ public final class PipelineBenchmark {
             r.put("step", noOpStep ? "no-op" : "lstm");
             r.put("bundle", bundleSize);
             r.put("keys", keys);
+            r.put("backend", stateBackend);
             r.put("parallelism", parallelism);
             r.put("hidden", model.hiddenSize());
             r.put("layers", model.layers());

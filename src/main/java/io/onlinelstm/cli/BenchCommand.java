@@ -106,6 +106,9 @@ final class BenchCommand implements Runnable {
                     + " bundle size, the same with a no-op step, then latency at half the bundle-256 rate.")
     static final class Pipeline implements Callable<Integer> {
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin
         ModelOptions model;
 
@@ -132,10 +135,21 @@ final class BenchCommand implements Runnable {
                 description = "Rate of the latency run; 0 takes half the measured bundle-256 rate (default: ${DEFAULT-VALUE}).")
         double latencyRate;
 
+        @Option(names = "--state-backend", defaultValue = "hashmap",
+                description = "Keyed state backend: hashmap or rocksdb (default: ${DEFAULT-VALUE}).")
+        String stateBackend;
+
+        @Option(names = "--throughput-only", description = "Only the runs by bundle size: no no-op and no half-load run.")
+        boolean throughputOnly;
+
         @Override
         public Integer call() throws Exception {
+            if (!List.of("hashmap", "rocksdb").contains(stateBackend)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--state-backend must be hashmap or rocksdb, got '" + stateBackend + "'");
+            }
             io.onlinelstm.bench.PipelineBenchmark bench =
-                    new io.onlinelstm.bench.PipelineBenchmark(model.config(), keys, parallelism);
+                    new io.onlinelstm.bench.PipelineBenchmark(model.config(), keys, parallelism, stateBackend);
             java.time.Duration wait = java.time.Duration.ofMillis(10);
             double rate256 = Double.NaN;
             for (int bundle : bundles) {
@@ -145,6 +159,9 @@ final class BenchCommand implements Runnable {
                 if (bundle == 256) {
                     rate256 = ((Number) r.get("events_per_s")).doubleValue();
                 }
+            }
+            if (throughputOnly) {
+                return 0;
             }
             if (latencyRate <= 0) {
                 print(bench.run(256, wait, true, events * 10, 0));
