@@ -34,7 +34,8 @@ class FlinkConfTest {
             org.apache.flink.configuration.PipelineOptions.class,
             org.apache.flink.configuration.ExecutionOptions.class,
             org.apache.flink.configuration.ExternalResourceOptions.class,
-            org.apache.flink.state.rocksdb.RocksDBOptions.class);
+            org.apache.flink.state.rocksdb.RocksDBOptions.class,
+            org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.class);
 
     @Test
     void configYamlHoldsOnlyRealFlinkOptions() throws Exception {
