@@ -2,7 +2,6 @@ package io.onlinelstm.operator;
 
 import io.onlinelstm.io.Reading;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,18 +55,9 @@ final class ReadingBundle {
         return occurrences.keySet();
     }
 
-    int distinctKeys() {
-        return occurrences.size();
-    }
-
     void clear() {
         readings.clear();
         occurrences.clear();
         waves = 0;
-    }
-
-    /** For tests: how many times each series appears. */
-    Map<String, Integer> occurrences() {
-        return new HashMap<>(occurrences);
     }
 }
