@@ -66,12 +66,15 @@ start() {
       -cp "$CP" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF" ${jm[1]}
   local tm; mapfile -t tm < <(resource_params GET_TM_RESOURCE_PARAMS)
   for i in $(seq 1 "$TASKMANAGERS"); do
+    # Each TaskManager's working files (RocksDB's local state among them) stay in this cluster's
+    # folder: a killed TaskManager leaves them behind, and another cluster must not meet them.
+    mkdir -p "$STATE/tmp/tm-$i"
     # shellcheck disable=SC2086
     alive "taskmanager-$i" || start_process "taskmanager-$i" env OMP_NUM_THREADS=1 DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.cache/online-lstm/djl}" \
         java ${tm[0]} "${OPENS[@]}" -Dai.djl.offline=true \
         -Dlog.file="$STATE/logs/taskmanager-$i.log" -Dlog4j.configurationFile="$CONF/log4j-console.properties" \
         -cp "$CP" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" ${tm[1]} \
-        -D taskmanager.resource-id="tm-$i"
+        -D taskmanager.resource-id="tm-$i" -D io.tmp.dirs="$STATE/tmp/tm-$i"
   done
   for _ in $(seq 1 90); do
     if curl -sf --max-time 5 "$REST/overview" | grep -q "\"taskmanagers\":$TASKMANAGERS"; then

@@ -117,6 +117,7 @@ public final class SoakBenchmark {
             // The broker's data and the checkpoints run to gigabytes; the logs stay.
             deleteRecursively(settings.state().resolve("kafka"));
             deleteRecursively(settings.state().resolve("checkpoints"));
+            deleteRecursively(settings.state().resolve("tmp"));
         }
     }
 
@@ -158,7 +159,7 @@ public final class SoakBenchmark {
      * failures. The REST API keeps the last 10 (web.checkpoints.history), so samples must come at
      * least every 10 checkpoint intervals; the default is one sample per interval.
      */
-    private static void collectCheckpoints(JsonNode stats, long startNanos, Map<Long, CheckpointSample> seen,
+    static void collectCheckpoints(JsonNode stats, long startNanos, Map<Long, CheckpointSample> seen,
                                            Map<Long, String> failures) {
         long second = (System.nanoTime() - startNanos) / 1_000_000_000L;
         for (JsonNode c : stats.path("history")) {
@@ -184,7 +185,7 @@ public final class SoakBenchmark {
         return line.toString();
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** Benchmarks; each prints one JSON line per measurement on standard output. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark; results are JSON lines on standard output.",
-        subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class,
+        subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class, BenchCommand.Scale.class,
                 BenchCommand.Training.class, BenchCommand.Nab.class, BenchCommand.Gpu.class, BenchCommand.Soak.class,
                 BenchCommand.State.class})
 final class BenchCommand implements Runnable {
@@ -343,6 +343,78 @@ final class BenchCommand implements Runnable {
             }
             boolean healthy = rateReached && result.restarts() == 0 && result.failedCheckpoints() == 0
                     && result.forecastsCommitted() == result.readingsSent();
+            return healthy ? 0 : 1;
+        }
+    }
+
+    @Command(name = "scale", mixinStandardHelpOptions = true,
+            description = "The job on the local cluster of processes (parallelism 2, exactly-once checkpoints every 10 s)"
+                    + " for each series count and state backend: events/s at full speed once every series has state;"
+                    + " checkpoint durations and sizes and TaskManager memory trend at a fixed rate; the time from a"
+                    + " TaskManager SIGKILL to forecasting again. One JSON line per run.")
+    static final class Scale implements Callable<Integer> {
+
+        @Option(names = "--series", split = ",", defaultValue = "10000,100000,1000000",
+                description = "Series counts (default: ${DEFAULT-VALUE}); 10000000 needs about 20 GB of disk, on rocksdb.")
+        List<Integer> series;
+
+        @Option(names = "--backends", split = ",", defaultValue = "hashmap,rocksdb",
+                description = "State backends, each run at every series count (default: ${DEFAULT-VALUE}).")
+        List<String> backends;
+
+        @Option(names = "--backlog", defaultValue = "2000000",
+                description = "Readings of the full-speed phase after every series' first (default: ${DEFAULT-VALUE}).")
+        long backlog;
+
+        @Option(names = "--rate", defaultValue = "20000", description = "Readings per second of the fixed-rate phase (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--fixed-rate-minutes", defaultValue = "3", description = "Length of the fixed-rate phase (default: ${DEFAULT-VALUE}).")
+        double fixedRateMinutes;
+
+        @Option(names = "--warmup-minutes", defaultValue = "1",
+                description = "Minutes of the fixed-rate phase left out of the memory trend (default: ${DEFAULT-VALUE}).")
+        double warmupMinutes;
+
+        @Option(names = "--kafka-port", defaultValue = "19292", description = "Port of the cluster's broker (default: ${DEFAULT-VALUE}).")
+        int kafkaPort;
+
+        @Option(names = "--out", defaultValue = "target/scale", description = "Where the runs' clusters and results go (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path out;
+
+        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
+                description = "Further job options (see 'run --help'); the defaults are the job's.")
+        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            for (String backend : backends) {
+                if (!List.of("hashmap", "rocksdb").contains(backend)) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--backends takes hashmap and rocksdb, got '" + backend + "'");
+                }
+            }
+            java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("online-lstm.home", ".")).toAbsolutePath();
+            java.util.List<String> options = new java.util.ArrayList<>();
+            jobOptions.forEach((k, v) -> options.addAll(java.util.List.of("--" + k, v)));
+            java.nio.file.Files.createDirectories(out);
+            java.nio.file.Path results = out.toAbsolutePath().resolve("scale.jsonl");
+            boolean healthy = true;
+            for (int count : series) {
+                for (String backend : backends) {
+                    java.nio.file.Path state = out.toAbsolutePath().resolve(backend + "-" + count + "-" + System.currentTimeMillis());
+                    io.onlinelstm.bench.ScaleBenchmark.Result result = new io.onlinelstm.bench.ScaleBenchmark(
+                            new io.onlinelstm.bench.ScaleBenchmark.Settings(root, state, kafkaPort, backend, count, backlog, rate,
+                                    java.time.Duration.ofMillis(Math.round(fixedRateMinutes * 60_000)),
+                                    java.time.Duration.ofMillis(Math.round(warmupMinutes * 60_000)), options)).run(System.err);
+                    String line = JSON.writeValueAsString(result.json());
+                    System.out.println(line);
+                    java.nio.file.Files.writeString(results, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                    result.checkpointFailures().forEach(f -> System.out.println("failed checkpoint " + f));
+                    healthy &= result.failedCheckpoints() == 0 && result.recoveryMillis() > 0;
+                }
+            }
             return healthy ? 0 : 1;
         }
     }

@@ -24,6 +24,8 @@ public final class DemoGenerator implements Runnable {
     private final int series;
     private final double eventsPerSecond;
     private final double badRate;
+    private final long firstTick;
+    private final long limit;
     private final SyntheticSeries values = new SyntheticSeries(7);
     private final Random random = new Random(11);
     private final AtomicLong sent = new AtomicLong();
@@ -31,6 +33,18 @@ public final class DemoGenerator implements Runnable {
     private volatile boolean running = true;
 
     public DemoGenerator(String servers, String topic, int series, double eventsPerSecond, double badRate) {
+        this(servers, topic, series, eventsPerSecond, badRate, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param firstTick the tick (minute) of the first readings, to continue where an earlier
+     *     generator of the same series stopped without going back in time
+     * @param limit readings to send before stopping by itself
+     */
+    public DemoGenerator(String servers, String topic, int series, double eventsPerSecond, double badRate,
+                         long firstTick, long limit) {
+        this.firstTick = firstTick;
+        this.limit = limit;
         this.servers = servers;
         this.topic = topic;
         this.series = series;
@@ -46,6 +60,11 @@ public final class DemoGenerator implements Runnable {
         return badSent.get();
     }
 
+    /** The tick after the last one this generator started: where a follow-on generator begins. */
+    public long nextTick() {
+        return firstTick + (sent.get() + series - 1) / series;
+    }
+
     public void stop() {
         running = false;
     }
@@ -58,10 +77,10 @@ public final class DemoGenerator implements Runnable {
         p.setProperty("acks", "1");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             long start = System.nanoTime();
-            long tick = 0;
-            while (running) {
+            long tick = firstTick;
+            while (running && sent.get() < limit) {
                 long ts = START_TS + tick * 60_000L;
-                for (int s = 0; s < series && running; s++) {
+                for (int s = 0; s < series && running && sent.get() < limit; s++) {
                     String key = SyntheticSeries.key(s);
                     String json = random.nextDouble() < badRate ? badRecord(key, ts)
                             : "{\"key\":\"" + key + "\",\"ts\":" + ts + ",\"value\":" + (float) values.value(s, tick) + "}";

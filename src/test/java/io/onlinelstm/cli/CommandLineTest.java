@@ -16,7 +16,7 @@ class CommandLineTest {
         for (List<String> command : List.<List<String>>of(List.of(), List.of("version"), List.of("bench"),
                 List.of("bench", "step"), List.of("bench", "memory"), List.of("bench", "pipeline"), List.of("demo"),
                 List.of("run"), List.of("replay"), List.of("generate"), List.of("bench", "training"),
-                List.of("bench", "nab"), List.of("bench", "gpu"))) {
+                List.of("bench", "nab"), List.of("bench", "gpu"), List.of("bench", "scale"))) {
             CommandLine cl = Main.commandLine();
             StringWriter out = new StringWriter();
             cl.setOut(new PrintWriter(out));
