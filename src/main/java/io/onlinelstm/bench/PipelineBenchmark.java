@@ -39,7 +39,7 @@ public final class PipelineBenchmark {
         this(model, keys, parallelism, "hashmap");
     }
 
-    /** @param stateBackend hashmap or rocksdb */
+    /** @param stateBackend hashmap, rocksdb or forst */
     public PipelineBenchmark(LstmConfig model, int keys, int parallelism, String stateBackend) {
         this.model = model;
         this.keys = keys;
@@ -66,6 +66,11 @@ public final class PipelineBenchmark {
                 conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
                         org.apache.flink.configuration.MemorySize.parse("1300m"));
                 conf.set(org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+            } else if (stateBackend.equals("forst")) {
+                // The same managed memory and bloom filters as rocksdb, so the two compare like for like.
+                conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                        org.apache.flink.configuration.MemorySize.parse("1300m"));
+                conf.set(org.apache.flink.state.forst.ForStConfigurableOptions.USE_BLOOM_FILTER, true);
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             // The job's own default (see job.buffer-timeout), not Flink's 100 ms.

@@ -136,7 +136,7 @@ final class BenchCommand implements Runnable {
         double latencyRate;
 
         @Option(names = "--state-backend", defaultValue = "hashmap",
-                description = "Keyed state backend: hashmap or rocksdb (default: ${DEFAULT-VALUE}).")
+                description = "Keyed state backend: hashmap, rocksdb or forst (default: ${DEFAULT-VALUE}).")
         String stateBackend;
 
         @Option(names = "--throughput-only", description = "Only the runs by bundle size: no no-op and no half-load run.")
@@ -144,9 +144,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!List.of("hashmap", "rocksdb").contains(stateBackend)) {
+            if (!List.of("hashmap", "rocksdb", "forst").contains(stateBackend)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--state-backend must be hashmap or rocksdb, got '" + stateBackend + "'");
+                        "--state-backend must be hashmap, rocksdb or forst, got '" + stateBackend + "'");
             }
             io.onlinelstm.bench.PipelineBenchmark bench =
                     new io.onlinelstm.bench.PipelineBenchmark(model.config(), keys, parallelism, stateBackend);

@@ -53,7 +53,7 @@ public final class ForecastJob {
         String backend = config.get(JobOptions.STATE_BACKEND);
         if (!backend.isBlank()) {
             conf.set(StateBackendOptions.STATE_BACKEND, backend);
-            if (backend.equalsIgnoreCase("rocksdb")) {
+            if (backend.equalsIgnoreCase("rocksdb") || backend.equalsIgnoreCase("forst")) {
                 conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
             }
         }

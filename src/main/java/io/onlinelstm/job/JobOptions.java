@@ -295,7 +295,9 @@ public final class JobOptions {
 
     public static final ConfigOption<String> STATE_BACKEND = key("state.backend")
             .stringType().defaultValue("")
-            .withDescription("hashmap (state on the heap) or rocksdb (many series, incremental checkpoints); empty takes Flink's state.backend.type.");
+            .withDescription("hashmap (state on the heap), rocksdb (many series, incremental checkpoints) or forst (Flink 2's"
+                    + " experimental disaggregated backend, here on local disk like rocksdb; incremental checkpoints, native"
+                    + " savepoints only); empty takes Flink's state.backend.type.");
 
     /** All options, in the order --help lists them. */
     public static List<ConfigOption<?>> all() {

@@ -35,7 +35,9 @@ class FlinkConfTest {
             org.apache.flink.configuration.ExecutionOptions.class,
             org.apache.flink.configuration.ExternalResourceOptions.class,
             org.apache.flink.state.rocksdb.RocksDBOptions.class,
-            org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.class);
+            org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.class,
+            org.apache.flink.state.forst.ForStOptions.class,
+            org.apache.flink.state.forst.ForStConfigurableOptions.class);
 
     @Test
     void configYamlHoldsOnlyRealFlinkOptions() throws Exception {

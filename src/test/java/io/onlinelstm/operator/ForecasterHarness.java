@@ -29,8 +29,13 @@ final class ForecasterHarness {
         return open(settings, null);
     }
 
-    /** The keyed state backends the forecaster runs on. */
-    enum Backend { HEAP, ROCKSDB }
+    /**
+     * The keyed state backends the forecaster runs on. FORST is Flink 2's disaggregated backend: our
+     * operator uses the synchronous state API, so it gets ForSt's synchronous keyed backend, with its
+     * files on local disk (state.backend.forst.sync.enforce-local, true by default), and takes
+     * incremental checkpoints as ForecastJob configures it.
+     */
+    enum Backend { HEAP, ROCKSDB, FORST }
 
     /** The backend {@link #open} uses; parameterised tests set it first and the test class resets it. */
     private static Backend backend = Backend.HEAP;
@@ -46,6 +51,11 @@ final class ForecasterHarness {
                         new BundlingForecastOperator(settings), r -> r.key, Types.STRING);
         if (backend == Backend.ROCKSDB) {
             h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+        } else if (backend == Backend.FORST) {
+            org.apache.flink.configuration.Configuration incremental = new org.apache.flink.configuration.Configuration();
+            incremental.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            h.setStateBackend(new org.apache.flink.state.forst.ForStStateBackend()
+                    .configure(incremental, ForecasterHarness.class.getClassLoader()));
         }
         h.setup();
         if (restoreFrom != null) {
