@@ -60,17 +60,8 @@ public final class PipelineBenchmark {
             Configuration conf = new Configuration();
             conf.set(PipelineOptions.GENERIC_TYPES, false);
             conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, stateBackend);
-            if (stateBackend.equals("rocksdb")) {
-                // What a TaskManager of flink-conf/config.yaml gives RocksDB (0.4 of its Flink memory),
-                // rather than a local environment's small default, and bloom filters for point reads.
-                conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
-                        org.apache.flink.configuration.MemorySize.parse("1300m"));
-                conf.set(org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-            } else if (stateBackend.equals("forst")) {
-                // The same managed memory and bloom filters as rocksdb, so the two compare like for like.
-                conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
-                        org.apache.flink.configuration.MemorySize.parse("1300m"));
-                conf.set(org.apache.flink.state.forst.ForStConfigurableOptions.USE_BLOOM_FILTER, true);
+            if (!stateBackend.equals("hashmap")) {
+                diskBackendOptions(conf, stateBackend);
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             // The job's own default (see job.buffer-timeout), not Flink's 100 ms.
@@ -106,6 +97,28 @@ public final class PipelineBenchmark {
         } finally {
             LatencyRecorder.forget(id);
         }
+    }
+
+    /**
+     * What a TaskManager of flink-conf/config.yaml gives a disk backend: that file's options of the
+     * backend (bloom filters, compression...) and the managed memory of one TaskManager (0.4 of its
+     * Flink memory, about 1,300 MB), rather than a local environment's small default.
+     */
+    static void diskBackendOptions(Configuration conf, String backend) {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("online-lstm.home", ".")).resolve("flink-conf");
+        if (!java.nio.file.Files.isRegularFile(dir.resolve("config.yaml"))) {
+            throw new IllegalStateException("No " + dir.resolve("config.yaml") + ": run the benchmark through bin/online-lstm"
+                    + " (which sets -Donline-lstm.home) or from the project folder, so that the " + backend
+                    + " backend runs with the project's settings.");
+        }
+        String prefix = "state.backend." + backend + ".";
+        org.apache.flink.configuration.GlobalConfiguration.loadConfiguration(dir.toString()).toMap().forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                conf.setString(key, value);
+            }
+        });
+        conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                org.apache.flink.configuration.MemorySize.parse("1300m"));
     }
 
     /**
