@@ -248,6 +248,9 @@ public final class ScaleBenchmark {
             }
             Thread.sleep(250);
         }
+        // The dead process's working files (its RocksDB instances) are of no use to anyone: the job
+        // restored from the checkpoint. At 10 M series they are gigabytes.
+        SoakBenchmark.deleteRecursively(settings.state().resolve("tmp").resolve("tm-" + victim.substring("tm-".length())));
         cluster.start();
         out.printf(Locale.ROOT, "scale %s: forecasting again %d ms after the kill%n", label, recovery);
         return recovery;
