@@ -42,7 +42,8 @@ alive() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null
 
 start_process() {
   local name="$1"; shift
-  nohup "$@" > "$STATE/logs/$name.out" 2>&1 &
+  # Appended, not overwritten: a process started again after a crash keeps the crash's log.
+  nohup "$@" >> "$STATE/logs/$name.out" 2>&1 &
   echo $! > "$STATE/$name.pid"
 }
 

@@ -240,11 +240,10 @@ public final class ScaleBenchmark {
             JsonNode status = rest.get("/jobs/" + job);
             long runningSince = status.path("timestamps").path("RUNNING").asLong(0);
             boolean running = status.path("state").asText().equals("RUNNING") && runningSince > killedAt;
-            if (running) {
-                recovery = firstGrowthAfter(samples, runningSince) - killedAt;
-                if (recovery > 0 && System.currentTimeMillis() - runningSince > SETTLED.toMillis()) {
-                    break;
-                }
+            long flowing = running ? firstGrowthAfter(samples, runningSince) : -1;
+            recovery = flowing < 0 ? -1 : flowing - killedAt;
+            if (recovery > 0 && System.currentTimeMillis() - runningSince > SETTLED.toMillis()) {
+                break;
             }
             Thread.sleep(250);
         }
@@ -252,18 +251,23 @@ public final class ScaleBenchmark {
         // restored from the checkpoint. At 10 M series they are gigabytes.
         SoakBenchmark.deleteRecursively(settings.state().resolve("tmp").resolve("tm-" + victim.substring("tm-".length())));
         cluster.start();
-        out.printf(Locale.ROOT, "scale %s: forecasting again %d ms after the kill%n", label, recovery);
+        if (recovery < 0) {
+            out.printf(Locale.ROOT, "scale %s: no forecasts within %s of the kill; see %s%n", label, RECOVERY_LIMIT,
+                    settings.state().resolve("logs"));
+        } else {
+            out.printf(Locale.ROOT, "scale %s: forecasting again %d ms after the kill%n", label, recovery);
+        }
         return recovery;
     }
 
-    /** When the forecasts' count first grew after {@code since}, or -1 (a kill time then gives a negative). */
+    /** When the forecasts' count first grew after {@code since}, or -1 if it has not. */
     static long firstGrowthAfter(List<long[]> samples, long since) {
         for (int i = 1; i < samples.size(); i++) {
             if (samples.get(i - 1)[0] >= since && samples.get(i)[1] > samples.get(i - 1)[1]) {
                 return samples.get(i)[0];
             }
         }
-        return Long.MIN_VALUE / 2;
+        return -1;
     }
 
     private static String taskManagerOf(FlinkRestClient rest, String job) throws IOException, InterruptedException {

@@ -30,7 +30,7 @@ class ScaleBenchmarkTest {
 
     @Test
     void noGrowthAfterTheRestartGivesNoRecovery() {
-        assertTrue(ScaleBenchmark.firstGrowthAfter(samples(1, 2, 3, 3, 3), 1_500) < 0);
+        assertEquals(-1, ScaleBenchmark.firstGrowthAfter(samples(1, 2, 3, 3, 3), 1_500));
     }
 
     @Test
