@@ -175,21 +175,8 @@ class BundlingForecastOperatorTest {
         List<Reading> input = sines(20, 30, 3);
         List<Forecast> uninterrupted = run(settings(32, NEVER), input);
 
-        int half = input.size() / 2;
-        List<Forecast> resumed = new ArrayList<>();
-        OperatorSubtaskState snapshot;
-        try (var h = open(settings(32, NEVER))) {
-            feed(h, input.subList(0, half));
-            // What the checkpoint barrier does: flush, then snapshot.
-            h.prepareSnapshotPreBarrier(1L);
-            snapshot = h.snapshot(1L, 1L);
-            resumed.addAll(forecasts(h));
-        }
-        try (var h = open(settings(32, NEVER), snapshot)) {
-            feed(h, input.subList(half, input.size()));
-            h.endInput();
-            resumed.addAll(forecasts(h));
-        }
+        List<Forecast> resumed = ForecasterHarness.resumedAcrossASnapshot(settings(32, NEVER), input, input.size() / 2,
+                h -> h.snapshot(1L, 1L));
         assertEquals(uninterrupted.size(), resumed.size());
         assertSameForecasts(uninterrupted, resumed, 0.0);
     }

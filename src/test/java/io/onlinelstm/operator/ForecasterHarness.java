@@ -80,6 +80,34 @@ final class ForecasterHarness {
         return new ArrayList<>(h.extractOutputValues());
     }
 
+    /** Takes the snapshot a barrier would (after the operator flushed its bundle). */
+    interface Snapshotter {
+        OperatorSubtaskState take(KeyedOneInputStreamOperatorTestHarness<String, Reading, Forecast> h) throws Exception;
+    }
+
+    /**
+     * The first {@code half} readings, a flush and a snapshot, then a fresh operator restored from it
+     * with the rest: the forecasts of both parts together.
+     */
+    static List<Forecast> resumedAcrossASnapshot(ForecasterSettings settings, List<Reading> input, int half,
+                                                 Snapshotter snapshotter) throws Exception {
+        List<Forecast> resumed = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var h = open(settings)) {
+            feed(h, input.subList(0, half));
+            // What the checkpoint barrier does: flush, then snapshot.
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = snapshotter.take(h);
+            resumed.addAll(forecasts(h));
+        }
+        try (var h = open(settings, snapshot)) {
+            feed(h, input.subList(half, input.size()));
+            h.endInput();
+            resumed.addAll(forecasts(h));
+        }
+        return resumed;
+    }
+
     /** A sine per key with its own phase and level, ts in steps of one minute. */
     static List<Reading> sines(int keys, int perKey, long seed) {
         java.util.Random random = new java.util.Random(seed);

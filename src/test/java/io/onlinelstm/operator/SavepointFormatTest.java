@@ -13,10 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.Reading;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.checkpoint.SnapshotType;
 import org.apache.flink.util.ExceptionUtils;
@@ -86,20 +84,8 @@ class SavepointFormatTest {
             h.endInput();
             uninterrupted = forecasts(h);
         }
-        int half = input.size() / 2;
-        List<Forecast> resumed = new ArrayList<>();
-        OperatorSubtaskState snapshot;
-        try (var h = open(settings(32, NEVER))) {
-            feed(h, input.subList(0, half));
-            h.prepareSnapshotPreBarrier(1L);
-            snapshot = h.snapshotWithLocalState(1L, 1L, type).getJobManagerOwnedState();
-            resumed.addAll(forecasts(h));
-        }
-        try (var h = open(settings(32, NEVER), snapshot)) {
-            feed(h, input.subList(half, input.size()));
-            h.endInput();
-            resumed.addAll(forecasts(h));
-        }
+        List<Forecast> resumed = ForecasterHarness.resumedAcrossASnapshot(settings(32, NEVER), input, input.size() / 2,
+                h -> h.snapshotWithLocalState(1L, 1L, type).getJobManagerOwnedState());
         assertEquals(uninterrupted.size(), resumed.size());
         assertSameForecasts(uninterrupted, resumed, 0.0);
     }
