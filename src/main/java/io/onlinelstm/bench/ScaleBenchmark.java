@@ -115,7 +115,6 @@ public final class ScaleBenchmark {
             long recovery = killAndRecover(out, label, cluster, rest, job, offsets);
             steady.stop();
             producer.join();
-            JsonNode stats = rest.checkpoints(job);
             int restarts = (int) rest.restarts(job);
             rest.cancel(job);
             return new Result(settings.backend(), settings.series(), eventsPerSecond, fixed.p50Millis(), fixed.maxMillis(),
@@ -173,8 +172,7 @@ public final class ScaleBenchmark {
     }
 
     private record FixedRate(long p50Millis, long maxMillis, long uploadedBytes, long stateBytes, long forecasterBytes,
-                             double rssTrend,
-                             List<String> failures) {}
+                             double rssTrend, List<String> failures) {}
 
     private FixedRate fixedRate(PrintStream out, String label, LocalClusterScript cluster, FlinkRestClient rest, String job)
             throws IOException, InterruptedException {
@@ -183,7 +181,6 @@ public final class ScaleBenchmark {
         Map<Long, String> failures = new LinkedHashMap<>();
         long start = System.nanoTime();
         // Checkpoints before this phase (taken under the backlog) are not what it measures.
-        SoakBenchmark.collectCheckpoints(rest.checkpoints(job), start, new LinkedHashMap<>(), new LinkedHashMap<>());
         long before = latestCompleted(rest.checkpoints(job));
         Map<String, List<SoakBenchmark.MemorySample>> memory = new LinkedHashMap<>();
         long end = start + settings.fixedRate().toNanos();
