@@ -48,11 +48,14 @@ public final class ScaleBenchmark {
      * @param forecasterBytes the forecaster's part of it: every series' state and the serving model
      * @param recoveryMillis from the SIGKILL until forecasts flow again after the job's last
      *     restart; -1 when they did not within the time allowed
+     * @param taskManagerRestarts TaskManager processes the supervisor started again after the kill
+     *     (the killed one, and any that died of the fault)
      */
     public record Result(String backend, int series, long eventsPerSecond, long checkpointP50Millis,
                          long checkpointMaxMillis, long checkpointBytes, long stateBytes, long forecasterBytes,
                          double rssTrendMbPerMinute,
-                         long recoveryMillis, int restarts, long failedCheckpoints, List<String> checkpointFailures) {
+                         long recoveryMillis, int restarts, int taskManagerRestarts, long failedCheckpoints,
+                         List<String> checkpointFailures) {
 
         /** The forecaster's checkpointed state per series (the serving model's copy included). */
         public long bytesPerSeries() {
@@ -74,6 +77,7 @@ public final class ScaleBenchmark {
             r.put("rss_trend_mb_per_min", Math.round(rssTrendMbPerMinute * 100) / 100.0);
             r.put("recovery_ms", recoveryMillis);
             r.put("restarts", restarts);
+            r.put("taskmanager_restarts", taskManagerRestarts);
             r.put("failed_checkpoints", failedCheckpoints);
             return r;
         }
@@ -112,14 +116,14 @@ public final class ScaleBenchmark {
             producer.start();
             FixedRate fixed = fixedRate(out, label, cluster, rest, job);
 
-            long recovery = killAndRecover(out, label, cluster, rest, job, offsets);
+            Recovery recovery = killAndRecover(out, label, cluster, rest, job, offsets);
             steady.stop();
             producer.join();
             int restarts = (int) rest.restarts(job);
             rest.cancel(job);
             return new Result(settings.backend(), settings.series(), eventsPerSecond, fixed.p50Millis(), fixed.maxMillis(),
-                    fixed.uploadedBytes(), fixed.stateBytes(), fixed.forecasterBytes(), fixed.rssTrend(), recovery, restarts,
-                    fixed.failures().size(), fixed.failures());
+                    fixed.uploadedBytes(), fixed.stateBytes(), fixed.forecasterBytes(), fixed.rssTrend(), recovery.millis(),
+                    restarts, recovery.taskManagerRestarts(), fixed.failures().size(), fixed.failures());
         } finally {
             if (steady != null) {
                 steady.stop();
@@ -216,19 +220,47 @@ public final class ScaleBenchmark {
         return result;
     }
 
+    private record Recovery(long millis, int taskManagerRestarts) {}
+
     /**
      * Kills the TaskManager of the forecaster's first subtask and returns the milliseconds from
      * the kill until forecasts grew again after the job's last switch to RUNNING (the JobManager
      * may place tasks on the dead TaskManager until its heartbeat times out, so it can restart
-     * more than once). The TaskManager is started again afterwards.
+     * more than once). A supervisor starts dead TaskManagers again meanwhile, as Kubernetes would.
      */
-    private long killAndRecover(PrintStream out, String label, LocalClusterScript cluster, FlinkRestClient rest, String job,
+    private Recovery killAndRecover(PrintStream out, String label, LocalClusterScript cluster, FlinkRestClient rest, String job,
                                 KafkaConsumer<byte[], byte[]> offsets) throws IOException, InterruptedException {
         String victim = taskManagerOf(rest, job);
         long pid = cluster.pid("taskmanager-" + victim.substring("tm-".length()));
         long killedAt = System.currentTimeMillis();
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(pid).ifPresent(process -> {
+            process.destroyForcibly();
+            // The supervisor must see it dead, not dying.
+            process.onExit().join();
+        });
         out.printf(Locale.ROOT, "scale %s: killed %s (pid %d)%n", label, victim, pid);
+        long recovery;
+        int taskManagerRestarts;
+        try (TaskManagerSupervisor supervisor = new TaskManagerSupervisor(cluster, 2, out)) {
+            recovery = awaitRecovery(rest, job, offsets, killedAt);
+            taskManagerRestarts = supervisor.restarts();
+        }
+        if (recovery < 0) {
+            out.printf(Locale.ROOT, "scale %s: no forecasts within %s of the kill; see %s%n", label, RECOVERY_LIMIT,
+                    settings.state().resolve("logs"));
+        } else {
+            out.printf(Locale.ROOT, "scale %s: forecasting again %d ms after the kill%n", label, recovery);
+        }
+        return new Recovery(recovery, taskManagerRestarts);
+    }
+
+    /**
+     * Milliseconds from {@code killedAt} until forecasts grew after the job's last switch to
+     * RUNNING, once it has run {@link #SETTLED} without restarting; -1 if not within
+     * {@link #RECOVERY_LIMIT}.
+     */
+    private static long awaitRecovery(FlinkRestClient rest, String job, KafkaConsumer<byte[], byte[]> offsets, long killedAt)
+            throws IOException, InterruptedException {
         List<long[]> samples = new ArrayList<>();
         long deadline = killedAt + RECOVERY_LIMIT.toMillis();
         long recovery = -1;
@@ -243,16 +275,6 @@ public final class ScaleBenchmark {
                 break;
             }
             Thread.sleep(250);
-        }
-        // The dead process's working files (its RocksDB instances) are of no use to anyone: the job
-        // restored from the checkpoint. At 10 M series they are gigabytes.
-        SoakBenchmark.deleteRecursively(settings.state().resolve("tmp").resolve("tm-" + victim.substring("tm-".length())));
-        cluster.start();
-        if (recovery < 0) {
-            out.printf(Locale.ROOT, "scale %s: no forecasts within %s of the kill; see %s%n", label, RECOVERY_LIMIT,
-                    settings.state().resolve("logs"));
-        } else {
-            out.printf(Locale.ROOT, "scale %s: forecasting again %d ms after the kill%n", label, recovery);
         }
         return recovery;
     }

@@ -36,11 +36,11 @@ class ScaleBenchmarkTest {
     @Test
     void theJsonLineCarriesTheFiguresTheDocsTableShows() {
         ScaleBenchmark.Result r = new ScaleBenchmark.Result("rocksdb", 1_000_000, 60_000, 1_200, 2_400, 50_000_000,
-                1_500_000_000L, 1_320_000_000L, 0.5, 21_000, 3, 0, List.of());
+                1_500_000_000L, 1_320_000_000L, 0.5, 21_000, 3, 1, 0, List.of());
         Map<String, Object> json = r.json();
         assertEquals(1_320L, json.get("bytes_per_series"));
         for (String key : List.of("backend", "series", "events_per_s", "checkpoint_p50_ms", "checkpoint_max_ms",
-                "checkpoint_bytes", "bytes_per_series", "rss_trend_mb_per_min", "recovery_ms")) {
+                "checkpoint_bytes", "bytes_per_series", "rss_trend_mb_per_min", "recovery_ms", "taskmanager_restarts")) {
             assertTrue(json.containsKey(key), key);
         }
     }
