@@ -12,7 +12,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Builders of the job's Kafka source and exactly-once sinks. */
+/** Builders of the job's Kafka sources and sinks. */
 public final class KafkaIo {
 
     private KafkaIo() {}
@@ -38,12 +38,15 @@ public final class KafkaIo {
                 .build();
     }
 
-    /** Forecasts as JSON, keyed by series key, in Kafka transactions committed with each checkpoint. */
+    /**
+     * Forecasts as JSON, keyed by series key: exactly once in Kafka transactions committed with
+     * each checkpoint, or at least once, flushed at each checkpoint and visible as soon as written.
+     */
     public static KafkaSink<Forecast> forecastSink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
-            Properties extra) {
-        return exactlyOnceSink(bootstrapServers, topic, transactionalIdPrefix + "-forecasts", transactionTimeout, extra,
-                f -> f.key);
+            Properties extra, DeliveryGuarantee guarantee) {
+        return sink(bootstrapServers, topic, transactionalIdPrefix + "-forecasts", transactionTimeout, extra,
+                f -> f.key, guarantee);
     }
 
     /** Dead letters as JSON, keyed by source topic, exactly once like the forecasts. */
@@ -65,12 +68,12 @@ public final class KafkaIo {
                 extra, d -> d.topic);
     }
 
-    /** Alerts as JSON, keyed by series key, exactly once like the forecasts. */
+    /** Alerts as JSON, keyed by series key, with the forecasts' guarantee. */
     public static KafkaSink<Alert> alertSink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
-            Properties extra) {
-        return exactlyOnceSink(bootstrapServers, topic, transactionalIdPrefix + "-alerts", transactionTimeout, extra,
-                a -> a.key);
+            Properties extra, DeliveryGuarantee guarantee) {
+        return sink(bootstrapServers, topic, transactionalIdPrefix + "-alerts", transactionTimeout, extra,
+                a -> a.key, guarantee);
     }
 
     /** Model updates as JSON (weights base64), keyed by version, exactly once. */
@@ -104,16 +107,27 @@ public final class KafkaIo {
     private static <T> KafkaSink<T> exactlyOnceSink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
             Properties extra, SerializableKey<T> key) {
+        return sink(bootstrapServers, topic, transactionalIdPrefix, transactionTimeout, extra, key,
+                DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    private static <T> KafkaSink<T> sink(
+            String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
+            Properties extra, SerializableKey<T> key, DeliveryGuarantee guarantee) {
+        if (guarantee == DeliveryGuarantee.NONE) {
+            throw new IllegalArgumentException("The job writes exactly once or at least once, never with no guarantee");
+        }
         Properties producer = new Properties();
         producer.putAll(extra);
-        producer.setProperty("transaction.timeout.ms", String.valueOf(transactionTimeout.toMillis()));
-        return KafkaSink.<T>builder()
+        var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setKafkaProducerConfig(producer)
                 .setRecordSerializer(new JsonRecords<>(topic, key))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .build();
+                .setDeliveryGuarantee(guarantee);
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            producer.setProperty("transaction.timeout.ms", String.valueOf(transactionTimeout.toMillis()));
+            builder.setTransactionalIdPrefix(transactionalIdPrefix);
+        }
+        return builder.setKafkaProducerConfig(producer).build();
     }
 
     /**

@@ -113,9 +113,9 @@ public final class ForecastJob {
         }
         ForecastGraph.Sinks sinks = new ForecastGraph.Sinks(
                 new ForecastGraph.NamedSink<>(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS),
-                        prefix, timeout, kafka), "kafka forecasts", "kafka-forecasts"),
+                        prefix, timeout, kafka, config.outputGuarantee()), "kafka forecasts", "kafka-forecasts"),
                 new ForecastGraph.NamedSink<>(KafkaIo.alertSink(servers, config.get(JobOptions.TOPIC_ALERTS),
-                        prefix, timeout, kafka), "kafka alerts", "kafka-alerts"),
+                        prefix, timeout, kafka, config.outputGuarantee()), "kafka alerts", "kafka-alerts"),
                 new ForecastGraph.NamedSink<>(KafkaIo.deadLetterSink(servers, config.get(JobOptions.TOPIC_DEAD_LETTERS),
                         prefix, timeout, kafka), "kafka dead letters", "kafka-dead-letters"),
                 async ? new ForecastGraph.NamedSink<>(KafkaIo.modelUpdateSink(servers,

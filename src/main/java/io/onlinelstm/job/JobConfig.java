@@ -1,5 +1,7 @@
 package io.onlinelstm.job;
 
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
 import io.onlinelstm.anomaly.AnomalySettings;
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.LstmConfig;
@@ -59,6 +61,7 @@ public final class JobConfig implements Serializable {
         model();
         forecaster();
         startingOffsets();
+        outputGuarantee();
         if (get(JobOptions.MODEL_STORE_RETENTION_VERSIONS) < 1) {
             throw new IllegalArgumentException("Invalid value for --" + JobOptions.MODEL_STORE_RETENTION_VERSIONS.key()
                     + ": " + get(JobOptions.MODEL_STORE_RETENTION_VERSIONS) + "; keep at least 1 committed version");
@@ -287,6 +290,17 @@ public final class JobConfig implements Serializable {
                     "Invalid value for --kafka.starting-offsets: '" + s + "'; use committed-or-earliest, earliest or latest");
         }
         return s;
+    }
+
+    /** How forecasts and alerts are written: exactly-once or at-least-once. */
+    public DeliveryGuarantee outputGuarantee() {
+        String s = get(JobOptions.KAFKA_DELIVERY_GUARANTEE).trim().toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            default -> throw new IllegalArgumentException("Invalid value for --" + JobOptions.KAFKA_DELIVERY_GUARANTEE.key()
+                    + ": '" + s + "'; use exactly-once or at-least-once");
+        };
     }
 
     /** Extra Kafka client properties: those of kafka.properties-file, overridden by kafka.properties. */

@@ -46,6 +46,13 @@ public final class JobOptions {
             .stringType().defaultValue("online-lstm")
             .withDescription("Prefix of the sinks' transactional ids; unique per job on a Kafka cluster.");
 
+    public static final ConfigOption<String> KAFKA_DELIVERY_GUARANTEE = key("kafka.delivery-guarantee")
+            .stringType().defaultValue("exactly-once")
+            .withDescription("Forecasts and alerts: exactly-once (visible to read_committed consumers at each checkpoint)"
+                    + " or at-least-once (visible as soon as written, within milliseconds; after a failover some are"
+                    + " written again: dedupe by key and ts, and a repeat may carry another model version). Dead letters"
+                    + " and model updates stay exactly-once.");
+
     public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT = key("kafka.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(15))
             .withDescription("Sink transaction timeout. Must not exceed the brokers' transaction.max.timeout.ms"
@@ -302,7 +309,7 @@ public final class JobOptions {
     /** All options, in the order --help lists them. */
     public static List<ConfigOption<?>> all() {
         return List.of(KAFKA_BOOTSTRAP_SERVERS, TOPIC_READINGS, TOPIC_FORECASTS, TOPIC_DEAD_LETTERS, KAFKA_GROUP_ID,
-                KAFKA_STARTING_OFFSETS, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_PROPERTIES, KAFKA_PROPERTIES_FILE,
+                KAFKA_STARTING_OFFSETS, KAFKA_DELIVERY_GUARANTEE, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_PROPERTIES, KAFKA_PROPERTIES_FILE,
                 INPUT_MAX_RECORD_BYTES,
                 MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
                 BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, FORECAST_TARGET, STATE_TTL,

@@ -108,6 +108,59 @@ class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
         }
     }
 
+    /**
+     * At least once, forecasts need no checkpoint to become visible: with checkpoints a month
+     * apart none completes during the test, so an exactly-once sink would show a read_committed
+     * consumer nothing.
+     */
+    @Test
+    void atLeastOnceForecastsAreVisibleBeforeAnyCheckpoint() throws Exception {
+        // The broker is the class's: topics of this test's own.
+        kafka.createTopics(2, "alo-readings", "alo-forecasts", "alo-dlq", "alo-alerts");
+        int keys = 20;
+        int perKey = 10;
+        long t0 = 1_732_680_000_000L;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka.bootstrapServers())) {
+            for (int t = 0; t < perKey; t++) {
+                for (int k = 0; k < keys; k++) {
+                    KafkaTestClients.send(producer, "alo-readings", "s-" + k,
+                            "{\"key\":\"s-" + k + "\",\"ts\":" + (t0 + t * 60_000L) + ",\"value\":" + (t + k) + "}");
+                }
+            }
+            producer.flush();
+        }
+        JobConfig config = JobConfig.defaults().with(Map.ofEntries(
+                Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
+                Map.entry("kafka.starting-offsets", "earliest"),
+                Map.entry("kafka.delivery-guarantee", "at-least-once"),
+                Map.entry("kafka.topic.readings", "alo-readings"),
+                Map.entry("kafka.topic.forecasts", "alo-forecasts"),
+                Map.entry("kafka.topic.dead-letters", "alo-dlq"),
+                Map.entry("kafka.topic.alerts", "alo-alerts"),
+                Map.entry("kafka.group-id", "alo"),
+                Map.entry("job.parallelism", "2"),
+                Map.entry("checkpoint.interval", "30 d"),
+                Map.entry("forecaster.bundle-size", "16"),
+                Map.entry("model.hidden-size", "16"),
+                Map.entry("training.mode", "off")));
+        JobClient job = ForecastJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        try {
+            int expected = keys * perKey;
+            List<ConsumerRecord<byte[], byte[]>> forecasts = KafkaTestClients.readCommitted(kafka.bootstrapServers(),
+                    "alo-forecasts", r -> r.size() >= expected, Duration.ofMinutes(3), Duration.ofSeconds(2));
+            Set<String> unique = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> record : forecasts) {
+                JsonNode f = JsonCodec.mapper().readTree(record.value());
+                unique.add(f.get("key").asText() + "@" + f.get("ts").asLong());
+            }
+            // No failover happened, so at-least-once wrote each forecast once.
+            assertEquals(expected, forecasts.size(), "forecasts visible without a checkpoint");
+            assertEquals(expected, unique.size());
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     /** One bad record of each kind in turn. */
     record BadRecord(String partitionKey, String json, String reason) {
         static BadRecord of(int i, String key, long lastTs) {

@@ -56,6 +56,17 @@ class JobConfigTest {
     }
 
     @Test
+    void deliveryGuaranteeIsExactlyOnceByDefaultAndOnlyTheTwoNamedValuesAreTaken() {
+        assertEquals(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE, JobConfig.defaults().outputGuarantee());
+        assertEquals(org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE,
+                JobConfig.fromArgs(List.of("--kafka.delivery-guarantee", "at-least-once")).outputGuarantee());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(List.of("--kafka.delivery-guarantee", "none")));
+        assertTrue(e.getMessage().contains("--kafka.delivery-guarantee") && e.getMessage().contains("at-least-once"),
+                e.getMessage());
+    }
+
+    @Test
     void unknownAndInvalidOptionsAreRefusedNamingTheOption() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.fromArgs(List.of("--forecaster.bundle", "3")));
