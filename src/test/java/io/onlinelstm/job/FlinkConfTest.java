@@ -3,15 +3,10 @@ package io.onlinelstm.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -22,22 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** flink-conf/config.yaml parses with Flink's own loader and every key in it is a real Flink 2.2 option. */
 class FlinkConfTest {
-
-    private static final List<Class<?>> OPTION_CLASSES = List.of(
-            org.apache.flink.configuration.CoreOptions.class,
-            org.apache.flink.configuration.CheckpointingOptions.class,
-            org.apache.flink.configuration.StateBackendOptions.class,
-            org.apache.flink.configuration.RestartStrategyOptions.class,
-            org.apache.flink.configuration.JobManagerOptions.class,
-            org.apache.flink.configuration.TaskManagerOptions.class,
-            org.apache.flink.configuration.RestOptions.class,
-            org.apache.flink.configuration.PipelineOptions.class,
-            org.apache.flink.configuration.ExecutionOptions.class,
-            org.apache.flink.configuration.ExternalResourceOptions.class,
-            org.apache.flink.state.rocksdb.RocksDBOptions.class,
-            org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.class,
-            org.apache.flink.state.forst.ForStOptions.class,
-            org.apache.flink.state.forst.ForStConfigurableOptions.class);
 
     @Test
     void configYamlHoldsOnlyRealFlinkOptions() throws Exception {
@@ -61,16 +40,6 @@ class FlinkConfTest {
     }
 
     static Set<String> knownKeys() throws IllegalAccessException {
-        Set<String> keys = new HashSet<>();
-        for (Class<?> c : OPTION_CLASSES) {
-            for (Field f : c.getFields()) {
-                if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
-                    ConfigOption<?> option = (ConfigOption<?>) f.get(null);
-                    keys.add(option.key());
-                    option.fallbackKeys().forEach(k -> keys.add(k.getKey()));
-                }
-            }
-        }
-        return keys;
+        return FlinkOptionKeys.known();
     }
 }
