@@ -65,7 +65,7 @@ class KubernetesManifestsTest {
         Map<String, ConfigOption<?>> known = FlinkOptionKeys.options();
         Map<String, String> conf = flinkConfiguration(manifest);
         for (String key : conf.keySet()) {
-            assertTrue(known.containsKey(key) || EXTERNAL_RESOURCE.matcher(key).matches()
+            assertTrue(known.containsKey(key) || FlinkOptionKeys.isReporterKey(key) || EXTERNAL_RESOURCE.matcher(key).matches()
                             || key.startsWith(ResourceManagerOptions.CONTAINERIZED_MASTER_ENV_PREFIX)
                             || key.startsWith(ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX),
                     manifest + " sets '" + key + "', which Flink 2.2 does not define");

@@ -43,7 +43,7 @@ class DeploymentFilesTest {
             assertEquals("local://" + JAR, job.get("jarURI").asText(), file);
             assertJobArgs(toList(job.get("args")), file);
             d.get("spec").get("flinkConfiguration").fieldNames().forEachRemaining(key ->
-                    assertTrue(flinkKeys.contains(key) || EXTERNAL_RESOURCE.matcher(key).matches()
+                    assertTrue(flinkKeys.contains(key) || FlinkOptionKeys.isReporterKey(key) || EXTERNAL_RESOURCE.matcher(key).matches()
                                     || key.startsWith(ResourceManagerOptions.CONTAINERIZED_MASTER_ENV_PREFIX)
                                     || key.startsWith(ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX),
                             file + " sets unknown Flink option " + key));
@@ -79,7 +79,7 @@ class DeploymentFilesTest {
                     for (String line : env.get("FLINK_PROPERTIES").asText().split("\n")) {
                         if (!line.isBlank()) {
                             String key = line.substring(0, line.indexOf(':')).trim();
-                            assertTrue(flinkKeys.contains(key) || EXTERNAL_RESOURCE.matcher(key).matches() || key.equals("external-resources"),
+                            assertTrue(flinkKeys.contains(key) || FlinkOptionKeys.isReporterKey(key) || EXTERNAL_RESOURCE.matcher(key).matches() || key.equals("external-resources"),
                                     file + " " + s.getKey() + " sets unknown Flink option " + key);
                         }
                     }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashSet;
 import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -23,7 +27,7 @@ class FlinkConfTest {
         Configuration conf = GlobalConfiguration.loadConfiguration(Path.of("flink-conf").toAbsolutePath().toString());
         Set<String> known = knownKeys();
         for (String key : conf.keySet()) {
-            assertTrue(known.contains(key) || isReporterKey(key),
+            assertTrue(known.contains(key) || FlinkOptionKeys.isReporterKey(key),
                     "flink-conf/config.yaml sets '" + key + "', which Flink 2.2 does not define");
         }
         assertTrue(conf.keySet().size() > 15, "config.yaml looks empty: " + conf.keySet());
@@ -49,29 +53,6 @@ class FlinkConfTest {
         assertTrue(conf.toMap().get("metrics.reporter.prom.port").matches("\\d+-\\d+"), conf.toMap().get("metrics.reporter.prom.port"));
     }
 
-    /**
-     * A key of a named metric reporter ({@code metrics.reporter.NAME.SUFFIX}): its suffix is one
-     * of Flink's reporter options or the Prometheus reporter's own port.
-     */
-    static boolean isReporterKey(String key) throws ReflectiveOperationException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics\\.reporter\\.[A-Za-z0-9_-]+\\.(.+)").matcher(key);
-        if (!m.matches()) {
-            return false;
-        }
-        Set<String> suffixes = new HashSet<>();
-        for (Field f : org.apache.flink.configuration.MetricOptions.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
-                String k = ((ConfigOption<?>) f.get(null)).key();
-                if (!k.startsWith("metrics.")) {
-                    suffixes.add(k);
-                }
-            }
-        }
-        Field port = org.apache.flink.metrics.prometheus.PrometheusReporterFactory.class.getDeclaredField("ARG_PORT");
-        port.setAccessible(true);
-        suffixes.add((String) port.get(null));
-        return suffixes.contains(m.group(1));
-    }
 
     static Set<String> knownKeys() throws IllegalAccessException {
         return FlinkOptionKeys.known();

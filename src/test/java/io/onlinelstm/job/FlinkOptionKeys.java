@@ -49,4 +49,32 @@ public final class FlinkOptionKeys {
         }
         return options;
     }
+
+    /**
+     * A key of a named metric reporter ({@code metrics.reporter.NAME.SUFFIX}): its suffix is one
+     * of Flink's reporter options or the Prometheus reporter's own port.
+     */
+    public static boolean isReporterKey(String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics\\.reporter\\.[A-Za-z0-9_-]+\\.(.+)").matcher(key);
+        if (!m.matches()) {
+            return false;
+        }
+        Set<String> suffixes = new java.util.HashSet<>();
+        try {
+        for (java.lang.reflect.Field f : org.apache.flink.configuration.MetricOptions.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
+                String k = ((ConfigOption<?>) f.get(null)).key();
+                if (!k.startsWith("metrics.")) {
+                    suffixes.add(k);
+                }
+            }
+        }
+        java.lang.reflect.Field port = org.apache.flink.metrics.prometheus.PrometheusReporterFactory.class.getDeclaredField("ARG_PORT");
+        port.setAccessible(true);
+        suffixes.add((String) port.get(null));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Flink's reporter options could not be read", e);
+        }
+        return suffixes.contains(m.group(1));
+    }
 }
