@@ -114,9 +114,6 @@ public final class KafkaIo {
     private static <T> KafkaSink<T> sink(
             String bootstrapServers, String topic, String transactionalIdPrefix, Duration transactionTimeout,
             Properties extra, SerializableKey<T> key, DeliveryGuarantee guarantee) {
-        if (guarantee == DeliveryGuarantee.NONE) {
-            throw new IllegalArgumentException("The job writes exactly once or at least once, never with no guarantee");
-        }
         Properties producer = new Properties();
         producer.putAll(extra);
         var builder = KafkaSink.<T>builder()

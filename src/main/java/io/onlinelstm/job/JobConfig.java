@@ -1,7 +1,5 @@
 package io.onlinelstm.job;
 
-import org.apache.flink.connector.base.DeliveryGuarantee;
-
 import io.onlinelstm.anomaly.AnomalySettings;
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.LstmConfig;
@@ -27,6 +25,7 @@ import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.TextElement;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Typed, validated view of the {@link JobOptions} for one run, read from {@code --name value}

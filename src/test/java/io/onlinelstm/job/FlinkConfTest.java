@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.HashSet;
 import java.util.Set;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -52,7 +48,6 @@ class FlinkConfTest {
         // Several TaskManagers on one host each take the next free port.
         assertTrue(conf.toMap().get("metrics.reporter.prom.port").matches("\\d+-\\d+"), conf.toMap().get("metrics.reporter.prom.port"));
     }
-
 
     static Set<String> knownKeys() throws IllegalAccessException {
         return FlinkOptionKeys.known();

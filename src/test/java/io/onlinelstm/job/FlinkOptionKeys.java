@@ -3,9 +3,12 @@ package io.onlinelstm.job;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 
 /** The keys of Flink 2.2's own ConfigOption definitions (and their fallback keys) that this project's files may set. */
@@ -50,31 +53,35 @@ public final class FlinkOptionKeys {
         return options;
     }
 
+    private static final Pattern REPORTER_KEY = Pattern.compile("metrics\\.reporter\\.[A-Za-z0-9_-]+\\.(.+)");
+
     /**
      * A key of a named metric reporter ({@code metrics.reporter.NAME.SUFFIX}): its suffix is one
      * of Flink's reporter options or the Prometheus reporter's own port.
      */
     public static boolean isReporterKey(String key) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics\\.reporter\\.[A-Za-z0-9_-]+\\.(.+)").matcher(key);
-        if (!m.matches()) {
-            return false;
-        }
-        Set<String> suffixes = new java.util.HashSet<>();
+        Matcher m = REPORTER_KEY.matcher(key);
+        return m.matches() && reporterSuffixes().contains(m.group(1));
+    }
+
+    private static Set<String> reporterSuffixes() {
+        Set<String> suffixes = new HashSet<>();
         try {
-        for (java.lang.reflect.Field f : org.apache.flink.configuration.MetricOptions.class.getFields()) {
-            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
-                String k = ((ConfigOption<?>) f.get(null)).key();
-                if (!k.startsWith("metrics.")) {
-                    suffixes.add(k);
+            for (Field f : org.apache.flink.configuration.MetricOptions.class.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
+                    String k = ((ConfigOption<?>) f.get(null)).key();
+                    // Reporter options are defined by their suffix alone; the rest are full metrics.* keys.
+                    if (!k.startsWith("metrics.")) {
+                        suffixes.add(k);
+                    }
                 }
             }
-        }
-        java.lang.reflect.Field port = org.apache.flink.metrics.prometheus.PrometheusReporterFactory.class.getDeclaredField("ARG_PORT");
-        port.setAccessible(true);
-        suffixes.add((String) port.get(null));
+            Field port = org.apache.flink.metrics.prometheus.PrometheusReporterFactory.class.getDeclaredField("ARG_PORT");
+            port.setAccessible(true);
+            suffixes.add((String) port.get(null));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Flink's reporter options could not be read", e);
         }
-        return suffixes.contains(m.group(1));
+        return suffixes;
     }
 }
