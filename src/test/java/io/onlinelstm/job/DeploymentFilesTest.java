@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.ResourceManagerOptions;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +88,29 @@ class DeploymentFilesTest {
                 }
             }
         }
+    }
+
+    /**
+     * Prometheus scrapes every containerised JobManager and TaskManager; the loopback-only
+     * config.yaml enables no reporter, because Flink's Prometheus reporter listens on every interface.
+     */
+    @Test
+    void containerisedFlinkProcessesServePrometheusMetricsAndTheLoopbackConfigDoesNot() throws Exception {
+        String factory = org.apache.flink.metrics.prometheus.PrometheusReporterFactory.class.getName();
+        for (String file : List.of("deploy/k8s/flinkdeployment-cpu.yaml", "deploy/k8s/flinkdeployment-gpu.yaml")) {
+            JsonNode conf = YAML.readTree(Path.of(file).toFile()).get("spec").get("flinkConfiguration");
+            assertEquals(factory, conf.path("metrics.reporter.prom.factory.class").asText(), file);
+            assertEquals("9249", conf.path("metrics.reporter.prom.port").asText(), file);
+        }
+        for (String[] service : new String[][] {{"docker-compose.yml", "jobmanager"}, {"docker-compose.yml", "taskmanager"},
+                {"docker-compose.gpu.yml", "taskmanager"}}) {
+            String properties = YAML.readTree(Path.of(service[0]).toFile()).get("services").get(service[1])
+                    .get("environment").get("FLINK_PROPERTIES").asText();
+            assertTrue(properties.contains("metrics.reporter.prom.factory.class: " + factory)
+                    && properties.contains("metrics.reporter.prom.port: 9249"), service[0] + " " + service[1] + ": " + properties);
+        }
+        Configuration local = GlobalConfiguration.loadConfiguration(Path.of("flink-conf").toAbsolutePath().toString());
+        assertTrue(local.keySet().stream().noneMatch(k -> k.startsWith("metrics.reporter.")), local.keySet().toString());
     }
 
     @Test

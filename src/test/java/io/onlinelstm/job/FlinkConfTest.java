@@ -40,15 +40,6 @@ class FlinkConfTest {
         assertTrue(conf.get(CoreOptions.FLINK_TM_JVM_OPTIONS).contains("-Dai.djl.offline=true"));
     }
 
-    @Test
-    void configYamlServesPrometheusMetrics() throws Exception {
-        Configuration conf = GlobalConfiguration.loadConfiguration(Path.of("flink-conf").toAbsolutePath().toString());
-        String factory = conf.toMap().get("metrics.reporter.prom.factory.class");
-        assertEquals(org.apache.flink.metrics.prometheus.PrometheusReporterFactory.class.getName(), factory);
-        // Several TaskManagers on one host each take the next free port.
-        assertTrue(conf.toMap().get("metrics.reporter.prom.port").matches("\\d+-\\d+"), conf.toMap().get("metrics.reporter.prom.port"));
-    }
-
     static Set<String> knownKeys() throws IllegalAccessException {
         return FlinkOptionKeys.known();
     }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The job runs with flink-conf/config.yaml's Prometheus reporter, and every Flink metric that the
+ * The job runs with the deployments' Prometheus reporter, and every Flink metric that the
  * Grafana dashboard and the Prometheus rules in deploy/ query is served under that name: a
  * renamed metric fails here instead of leaving a blank panel or an alert that can never fire.
  */
@@ -44,11 +44,17 @@ class PrometheusMetricsIT {
             .setConfiguration(reporterConfiguration()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     private static Configuration reporterConfiguration() {
-        // The reporter's keys exactly as config.yaml sets them, but on a port range free on this machine.
-        Map<String, String> conf = org.apache.flink.configuration.GlobalConfiguration
-                .loadConfiguration(Path.of("flink-conf").toAbsolutePath().toString()).toMap();
+        // The reporter as the Kubernetes manifest enables it, but on a port range free on this machine.
+        String factory;
+        try {
+            factory = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(Path.of("deploy/k8s/flinkdeployment-cpu.yaml").toFile())
+                    .path("spec").path("flinkConfiguration").path("metrics.reporter.prom.factory.class").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read deploy/k8s/flinkdeployment-cpu.yaml", e);
+        }
         Configuration c = new Configuration();
-        c.setString("metrics.reporter.prom.factory.class", conf.get("metrics.reporter.prom.factory.class"));
+        c.setString("metrics.reporter.prom.factory.class", factory);
         c.setString("metrics.reporter.prom.port", FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
         return c;
     }
