@@ -55,7 +55,7 @@ class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
                     }
                 }
             }
-            producer.flush();
+            KafkaTestClients.flush(producer);
             assertEquals(100, invalid);
         }
 
@@ -127,7 +127,7 @@ class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
                             "{\"key\":\"s-" + k + "\",\"ts\":" + (t0 + t * 60_000L) + ",\"value\":" + (t + k) + "}");
                 }
             }
-            producer.flush();
+            KafkaTestClients.flush(producer);
         }
         JobConfig config = JobConfig.defaults().with(Map.ofEntries(
                 Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
@@ -138,6 +138,7 @@ class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
                 Map.entry("kafka.topic.dead-letters", "alo-dlq"),
                 Map.entry("kafka.topic.alerts", "alo-alerts"),
                 Map.entry("kafka.group-id", "alo"),
+                Map.entry("kafka.transactional-id-prefix", "alo"),
                 Map.entry("job.parallelism", "2"),
                 Map.entry("checkpoint.interval", "30 d"),
                 Map.entry("forecaster.bundle-size", "16"),

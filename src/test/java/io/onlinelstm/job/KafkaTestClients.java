@@ -18,20 +18,41 @@ final class KafkaTestClients {
 
     private KafkaTestClients() {}
 
+    /** The first failed send of each producer: a test's input must never go missing unnoticed. */
+    private static final java.util.Map<KafkaProducer<byte[], byte[]>, Exception> FAILED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     static KafkaProducer<byte[], byte[]> producer(String servers) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", servers);
         p.setProperty("acks", "all");
         p.setProperty("linger.ms", "5");
+        // A busy 2-core machine can stall the in-process broker for many seconds: wait rather than expire
+        // batches, which would drop input and reset the idempotent producer's sequence numbers.
+        p.setProperty("request.timeout.ms", "120000");
+        p.setProperty("delivery.timeout.ms", "600000");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value) {
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(), value.getBytes()));
+        sendBytes(producer, topic, key, value.getBytes());
     }
 
     static void sendBytes(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(), value));
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(), value), (metadata, e) -> {
+            if (e != null) {
+                FAILED.putIfAbsent(producer, e);
+            }
+        });
+    }
+
+    /** Flushes, then fails if any record sent through this producer was not written. */
+    static void flush(KafkaProducer<byte[], byte[]> producer) {
+        producer.flush();
+        Exception e = FAILED.remove(producer);
+        if (e != null) {
+            throw new IllegalStateException("The test's input did not all reach Kafka: " + e, e);
+        }
     }
 
     static void createTopics(String servers, int partitions, String... topics) throws Exception {

@@ -84,7 +84,7 @@ class PrometheusMetricsIT {
                     }
                 }
                 KafkaTestClients.send(producer, "readings", "s-0", "{not json");
-                producer.flush();
+                KafkaTestClients.flush(producer);
             }
             JobConfig config = JobConfig.defaults().with(Map.of(
                     "kafka.bootstrap-servers", kafka.bootstrapServers(),

@@ -40,7 +40,7 @@ final class ReferenceRun {
                     sent.add(producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
                             topic, ("s" + k).getBytes(), json(k, t).getBytes())));
                 }
-                producer.flush();
+                KafkaTestClients.flush(producer);
                 for (java.util.concurrent.Future<?> f : sent) {
                     // A lost input record would pass for a lost forecast: fail here instead.
                     f.get();
