@@ -31,6 +31,10 @@ final class KafkaTestClients {
         // batches, which would drop input and reset the idempotent producer's sequence numbers.
         p.setProperty("request.timeout.ms", "120000");
         p.setProperty("delivery.timeout.ms", "600000");
+        // One request in flight: right after a topic is created its first batch can fail with a retriable
+        // error while the next one succeeds; the idempotent producer then retries the first for ever,
+        // refused as out of order (KAFKA-14359). Waiting for each answer keeps batches in order.
+        p.setProperty("max.in.flight.requests.per.connection", "1");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
