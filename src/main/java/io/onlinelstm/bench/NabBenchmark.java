@@ -81,7 +81,7 @@ public final class NabBenchmark {
     private static double[] readScores(Path result, HistoryFile history) throws IOException {
         double[] scores = new double[history.rows()];
         List<String> lines = Files.readAllLines(result);
-        HistoryFormat format = new HistoryFormat(HistoryFormat.Layout.WIDE, "timestamp", "key", "value", "auto");
+        HistoryFormat format = history.format();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             try {

@@ -96,7 +96,7 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HistoryFormat fmt = new HistoryFormat(HistoryFormat.Layout.parse(format), timeColumn, keyColumn, valueColumn, timeFormat);
         HistoryFile history = HistoryFile.read(file, fmt);
-        int[] eval = evalTimes != null ? timeRange(history, fmt, evalTimes) : rows(evalRows, history.rows());
+        int[] eval = evalTimes != null ? timeRange(history, history.format(), evalTimes) : rows(evalRows, history.rows());
         int[] fit = fitRows != null ? rows(fitRows, history.rows()) : eval;
         boolean zScore = switch (scale) {
             case "zscore" -> true;

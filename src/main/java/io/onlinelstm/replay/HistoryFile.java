@@ -29,6 +29,7 @@ public final class HistoryFile {
     private final List<String> series;
     private final double[][] values;
     private final List<BadCell> badCells;
+    private HistoryFormat format;
 
     private HistoryFile(long[] times, List<String> series, double[][] values, List<BadCell> badCells) {
         this.times = times;
@@ -37,19 +38,100 @@ public final class HistoryFile {
         this.badCells = badCells;
     }
 
+    /**
+     * Reads {@code file}; {@code auto} time formats are resolved against the whole time column
+     * first (see {@link #format()}). Fails at once, saying what is wrong, on a file replay cannot
+     * use: another separator, a single column, no row with a usable time or no number anywhere.
+     */
     public static HistoryFile read(Path file, HistoryFormat format) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null) {
-                throw new IllegalArgumentException(file + " is empty");
+        try {
+            List<String> columns = header(file);
+            checkColumns(columns, format, file);
+            HistoryFormat resolved = format;
+            if ("auto".equals(format.timeFormat())) {
+                int timeColumn = format.timeColumnIndex(columns, file);
+                resolved = format.withTimeFormat(TimeFormats.detect(column(file, timeColumn), columns.get(timeColumn).trim(), file));
             }
-            List<String> columns = split(header);
-            return format.layout() == HistoryFormat.Layout.WIDE
-                    ? readWide(in, columns, format, file)
-                    : readLong(in, columns, format, file);
+            HistoryFile history;
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                in.readLine();
+                history = resolved.layout() == HistoryFormat.Layout.WIDE
+                        ? readWide(in, columns, resolved, file)
+                        : readLong(in, columns, resolved, file);
+            }
+            history.format = resolved;
+            checkUsable(history, file);
+            return history;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> header(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null || header.isBlank()) {
+                throw new IllegalArgumentException(file + " is empty: a history file starts with a header row of column names");
+            }
+            return split(header);
+        }
+    }
+
+    private static void checkColumns(List<String> columns, HistoryFormat format, Path file) {
+        if (columns.size() > 1) {
+            return;
+        }
+        String only = columns.get(0);
+        for (char separator : new char[] {';', '\t', '|'}) {
+            if (only.indexOf(separator) >= 0) {
+                String name = separator == ';' ? "semicolons" : separator == '\t' ? "tabs" : "'|'";
+                throw new IllegalArgumentException(file + " looks separated by " + name + " (header: '" + abbreviate(only)
+                        + "'): replay reads comma-separated files. Convert it to commas first"
+                        + (separator == ';' ? " (mind decimal commas in the values)." : "."));
+            }
+        }
+        throw new IllegalArgumentException(file + " has a single column ('" + abbreviate(only) + "'): "
+                + (format.layout() == HistoryFormat.Layout.WIDE
+                        ? "a wide file needs a time column and one column per series."
+                        : "a long file needs time, key and value columns."));
+    }
+
+    /** Every cell of one column, for the time-format detection. */
+    private static List<String> column(Path file, int index) throws IOException {
+        List<String> cells = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            in.readLine();
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    List<String> row = split(line);
+                    cells.add(index < row.size() ? row.get(index) : "");
+                }
+            }
+        }
+        return cells;
+    }
+
+    private static void checkUsable(HistoryFile history, Path file) {
+        String firstBad = history.badCells.isEmpty() ? "" : describe(history.badCells.get(0));
+        if (history.rows() == 0) {
+            throw new IllegalArgumentException(file + " holds no usable rows: "
+                    + (history.badCells.isEmpty() ? "it has a header and nothing else." : "every row was skipped; the first: " + firstBad));
+        }
+        if (history.presentValues() == 0) {
+            throw new IllegalArgumentException(file + " has " + history.rows() + " rows but no number in any series column;"
+                    + " the first bad cell: " + firstBad + ". Check --time-column, and --format long for a file of"
+                    + " time, key and value columns.");
+        }
+    }
+
+    private static String describe(BadCell cell) {
+        return "line " + cell.line() + ("*".equals(cell.series()) ? "" : ", series '" + cell.series() + "'")
+                + ", '" + abbreviate(cell.text()) + "': " + cell.reason();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     private static HistoryFile readWide(BufferedReader in, List<String> columns, HistoryFormat format, Path file)
@@ -223,6 +305,11 @@ public final class HistoryFile {
     /** Value of series {@code s} at {@code row}; NaN when missing. */
     public double value(int s, int row) {
         return values[s][row];
+    }
+
+    /** The format the file was read with; an {@code auto} time format resolved to the one found. */
+    public HistoryFormat format() {
+        return format;
     }
 
     public List<BadCell> badCells() {

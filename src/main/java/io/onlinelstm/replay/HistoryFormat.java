@@ -2,10 +2,6 @@ package io.onlinelstm.replay;
 
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,9 +9,9 @@ import java.util.Locale;
  * How to read a history file: the layout, which columns hold time (and key and value for the long
  * layout), and how time is written.
  *
- * @param timeFormat {@code auto} (ISO-8601, "yyyy-MM-dd HH:mm:ss" or epoch milliseconds), {@code
- *     epoch-ms}, {@code epoch-s}, or a {@link DateTimeFormatter} pattern; times without an offset
- *     are taken as UTC
+ * @param timeFormat {@code auto} (the format that reads the whole time column, see {@link
+ *     TimeFormats}), {@code epoch-ms}, {@code epoch-s}, {@code iso-offset}, {@code iso-local}, or a
+ *     {@link java.time.format.DateTimeFormatter} pattern; times without an offset are taken as UTC
  */
 public record HistoryFormat(Layout layout, String timeColumn, String keyColumn, String valueColumn, String timeFormat)
         implements Serializable {
@@ -34,26 +30,13 @@ public record HistoryFormat(Layout layout, String timeColumn, String keyColumn, 
         }
     }
 
-    private static final DateTimeFormatter SPACE_SEPARATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss][.SSS]");
-
     public long parseTime(String text) {
-        String s = text.trim();
-        switch (timeFormat) {
-            case "epoch-ms":
-                return Long.parseLong(s);
-            case "epoch-s":
-                return Long.parseLong(s) * 1000;
-            case "auto":
-                if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
-                    return Long.parseLong(s);
-                }
-                if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) {
-                    return Instant.parse(s.replace(' ', 'T')).toEpochMilli();
-                }
-                return LocalDateTime.parse(s.replace('T', ' '), SPACE_SEPARATED).toInstant(ZoneOffset.UTC).toEpochMilli();
-            default:
-                return LocalDateTime.parse(s, DateTimeFormatter.ofPattern(timeFormat)).toInstant(ZoneOffset.UTC).toEpochMilli();
-        }
+        return TimeFormats.parse(timeFormat, text);
+    }
+
+    /** This format with another time format (what {@code auto} resolved to for one file). */
+    public HistoryFormat withTimeFormat(String format) {
+        return new HistoryFormat(layout, timeColumn, keyColumn, valueColumn, format);
     }
 
     int timeColumnIndex(List<String> columns, Path file) {

@@ -40,7 +40,7 @@ public final class NabResults {
                 List<String> cells = HistoryFile.split(line);
                 double score = 0;
                 try {
-                    int row = file.rowOf(format.parseTime(cells.get(timeColumn)));
+                    int row = file.rowOf(file.format().parseTime(cells.get(timeColumn)));
                     // A repeated time maps to the row of its first occurrence: score only that one.
                     if (row > previousRow) {
                         score = anomalyScores[0][row];
