@@ -25,7 +25,7 @@ final class ReportWriter {
     private static final int HEIGHT = 500;
     /** Rows in the rolling mean of the error chart (a week of hourly rows). */
     static final int ROLLING_ROWS = 168;
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0x7f7f7f), new Color(0xff7f0e), new Color(0x2ca02c)};
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0x7f7f7f), new Color(0xc8c8c8), new Color(0x2ca02c)};
 
     private ReportWriter() {}
 
@@ -50,7 +50,7 @@ final class ReportWriter {
             ChartUtils.saveChartAsPNG(dir.resolve(png).toFile(), forecastChart(file, forecasts, s, from, to), WIDTH, HEIGHT);
             images.add("![" + name + ": forecast against actual](" + png + ")");
         }
-        ChartUtils.saveChartAsPNG(dir.resolve("rolling_error.png").toFile(), rollingErrorChart(result, summary), WIDTH, HEIGHT);
+        ChartUtils.saveChartAsPNG(dir.resolve("rolling_error.png").toFile(), rollingErrorChart(result, summary, file.rows()), WIDTH, HEIGHT);
         ChartUtils.saveChartAsPNG(dir.resolve("model_versions.png").toFile(), versionChart(versionOfRow), WIDTH, HEIGHT);
         Files.writeString(dir.resolve("index.md"), index(settings, summary, images, from, to), StandardCharsets.UTF_8);
     }
@@ -81,11 +81,14 @@ final class ReportWriter {
         return chart;
     }
 
-    private static JFreeChart rollingErrorChart(Scorer.Result result, Map<String, Object> summary) {
+    private static JFreeChart rollingErrorChart(Scorer.Result result, Map<String, Object> summary, int fileRows) {
         XYSeriesCollection data = new XYSeriesCollection();
         List<double[]> rows = result.rowSquaredErrors();
+        List<Double> rivals = new ArrayList<>();
+        double peak = 0;
+        String peakMethod = "";
         for (int m = 0; m < Scorer.METHODS.length; m++) {
-            XYSeries line = new XYSeries(Scorer.METHODS[m]);
+            XYSeries line = new XYSeries(label(Scorer.METHODS[m]));
             double sum = 0;
             for (int i = 0; i < rows.size(); i++) {
                 sum += rows.get(i)[m];
@@ -93,7 +96,15 @@ final class ReportWriter {
                     sum -= rows.get(i - ROLLING_ROWS)[m];
                 }
                 if (i >= ROLLING_ROWS - 1) {
-                    line.add(result.scoredRows().get(i).intValue(), Math.max(1e-4, sum / ROLLING_ROWS));
+                    double mse = sum / ROLLING_ROWS;
+                    line.add(result.scoredRows().get(i).intValue(), mse);
+                    if (!"seasonal".equals(Scorer.METHODS[m])) {
+                        rivals.add(mse);
+                    }
+                    if (mse > peak) {
+                        peak = mse;
+                        peakMethod = label(Scorer.METHODS[m]);
+                    }
                 }
             }
             data.addSeries(line);
@@ -101,11 +112,51 @@ final class ReportWriter {
         JFreeChart chart = ChartFactory.createXYLineChart("Rolling MSE over " + ROLLING_ROWS + " rows (" + summary.get("scale")
                 + " scale): model against baselines", "row", "MSE", data);
         style(chart, COLORS, false);
-        // One bad stretch of one baseline would flatten everything else on a linear axis.
-        org.jfree.chart.axis.LogAxis log = new org.jfree.chart.axis.LogAxis("MSE (log scale)");
-        log.setSmallestValue(1e-4);
-        chart.getXYPlot().setRangeAxis(log);
+        XYPlot plot = chart.getXYPlot();
+        // A linear axis sized to the model and its close rivals: the seasonal baseline and the odd
+        // outage may leave the top rather than flatten every line that matters.
+        double top = axisTop(rivals);
+        org.jfree.chart.axis.NumberAxis mse = new org.jfree.chart.axis.NumberAxis("MSE");
+        if (top > 0) {
+            mse.setRange(0, top);
+            if (peak > top) {
+                chart.addSubtitle(new org.jfree.chart.title.TextTitle(String.format(java.util.Locale.ROOT,
+                        "axis cut at %.3f (1.25 x the 98th percentile of model, persistence and linear AR); highest: %.3f (%s)",
+                        top, peak, peakMethod)));
+            }
+        }
+        plot.setRangeAxis(mse);
+        org.jfree.chart.axis.NumberAxis row = (org.jfree.chart.axis.NumberAxis) plot.getDomainAxis();
+        row.setRange(0, Math.max(1, fileRows - 1));
+        if (!result.scoredRows().isEmpty()) {
+            int first = result.scoredRows().get(0);
+            int last = result.scoredRows().get(result.scoredRows().size() - 1);
+            org.jfree.chart.plot.IntervalMarker scored = new org.jfree.chart.plot.IntervalMarker(first, last);
+            scored.setPaint(new Color(0xeef3fb));
+            scored.setLabel("scored rows " + first + " to " + last);
+            scored.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+            scored.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+            plot.addDomainMarker(scored, org.jfree.chart.ui.Layer.BACKGROUND);
+        }
         return chart;
+    }
+
+    /** 1.25 x the 98th percentile of the values, or 0 when there are none. */
+    static double axisTop(List<Double> values) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return 1.25 * sorted[(int) Math.floor(0.98 * (sorted.length - 1))];
+    }
+
+    private static String label(String method) {
+        return switch (method) {
+            case "model" -> "LSTM (online)";
+            case "seasonal" -> "seasonal naive";
+            case "linear_ar" -> "linear AR";
+            default -> method;
+        };
     }
 
     private static JFreeChart versionChart(long[] versionOfRow) {
