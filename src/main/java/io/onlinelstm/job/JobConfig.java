@@ -331,17 +331,23 @@ public final class JobConfig implements Serializable {
     public static String helpText() {
         StringBuilder sb = new StringBuilder();
         for (ConfigOption<?> o : JobOptions.all()) {
-            Object def = o.hasDefaultValue() ? o.defaultValue() : "";
-            if (def instanceof java.time.Duration d) {
-                def = org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
-            }
-            sb.append(String.format("  --%s <%s>  (default: %s)%n", o.key(), typeName(o), def));
+            sb.append(String.format("  --%s <%s>  (default: %s)%n", o.key(), typeName(o), defaultText(o)));
             sb.append(String.format("      %s%n", describe(o)));
         }
         return sb.toString();
     }
 
-    private static String typeName(ConfigOption<?> o) {
+    /** An option's default as --help shows it (durations in their highest unit, e.g. 10 s); also used by {@link OptionsTable}. */
+    static String defaultText(ConfigOption<?> o) {
+        Object def = o.hasDefaultValue() ? o.defaultValue() : "";
+        if (def instanceof java.time.Duration d) {
+            def = org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
+        }
+        return String.valueOf(def);
+    }
+
+    /** An option's type as --help shows it; also used by {@link OptionsTable}. */
+    static String typeName(ConfigOption<?> o) {
         Object def = o.defaultValue();
         if (def instanceof java.time.Duration) {
             return "duration";
@@ -352,7 +358,8 @@ public final class JobConfig implements Serializable {
         return def == null ? "value" : def.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
-    private static String describe(ConfigOption<?> o) {
+    /** An option's description as --help shows it; also used by {@link OptionsTable}. */
+    static String describe(ConfigOption<?> o) {
         List<String> parts = new ArrayList<>();
         o.description().getBlocks().forEach(b -> {
             if (b instanceof TextElement t) {
