@@ -4,7 +4,7 @@
 # Maven classpath with the resource flags Flink's own scripts compute (BashJavaUtils), configured by
 # flink-conf/config.yaml, with DJL on the TaskManagers' parent classpath.
 #
-#   deploy/local/cluster.sh start | stop | status
+#   deploy/local/cluster.sh start | stop | status | --help
 #   deploy/local/cluster.sh submit [--from-savepoint PATH] [job options...]   prints the job id
 #   deploy/local/cluster.sh stop-job JOB_ID                                   stops with a savepoint, prints its path
 set -euo pipefail
@@ -178,11 +178,29 @@ stop_job() {
   return 1
 }
 
+usage() {
+  cat <<EOF
+usage: $0 start|stop|status|submit|stop-job
+  start                                          start the broker, the JobManager and the TaskManagers
+  stop                                           stop them all
+  status                                         which processes run; the JobManager's overview
+  submit [--from-savepoint PATH] [job options]   submit the job (options as --name value); prints its id
+  stop-job JOB_ID                                stop a job with a savepoint; prints the savepoint's path
+bin/online-lstm cluster submit checks the job options before submitting.
+EOF
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
   submit) shift; submit "$@" ;;
-  stop-job) shift; stop_job "$@" ;;
-  *) echo "usage: $0 start|stop|status|submit [--from-savepoint PATH] [job options...]|stop-job JOB_ID" >&2; exit 2 ;;
+  stop-job)
+    if [ $# -ne 2 ]; then
+      echo "error: stop-job needs exactly one JOB_ID (as submit printed it): $0 stop-job JOB_ID" >&2
+      exit 2
+    fi
+    stop_job "$2" ;;
+  -h|--help|help) usage ;;
+  *) usage >&2; exit 2 ;;
 esac

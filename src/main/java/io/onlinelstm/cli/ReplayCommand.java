@@ -7,11 +7,10 @@ import io.onlinelstm.replay.ReplayRunner;
 import io.onlinelstm.replay.ScoreSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -88,12 +87,22 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name in the summary (default: the file name without extension).")
     String name;
 
-    @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-            description = "Model, forecaster and training options of the job (see 'run --help'), e.g. --job-option model.hidden-size=32.")
-    Map<String, String> jobOptions = new LinkedHashMap<>();
+    @Mixin
+    JobOptionArgs jobOptions;
 
     @Override
     public Integer call() throws Exception {
+        // Checked before the file is read: a long file must not be parsed for a typo in the options.
+        OptionChecks.oneOf("--format", format.trim().toLowerCase(java.util.Locale.ROOT), List.of("wide", "long"));
+        OptionChecks.oneOf("--scale", scale, List.of("original", "zscore"));
+        OptionChecks.atLeast("--season", season, 1);
+        OptionChecks.atLeast("--ar-lags", arLags, 1);
+        if (!(arForgetting > 0 && arForgetting <= 1)) {
+            throw OptionChecks.invalid("--ar-forgetting", String.valueOf(arForgetting), "must be a number in (0, 1]");
+        }
+        OptionChecks.atLeast("--report-rows", reportRows, 1);
+        OptionChecks.atLeast("--report-from", reportFrom, -1);
+        JobConfig job = jobOptions.config();
         HistoryFormat fmt = new HistoryFormat(HistoryFormat.Layout.parse(format), timeColumn, keyColumn, valueColumn, timeFormat);
         HistoryFile history = HistoryFile.read(file, fmt);
         int[] eval = evalTimes != null ? timeRange(history, fmt, evalTimes) : rows(evalRows, history.rows());
@@ -106,7 +115,7 @@ final class ReplayCommand implements Callable<Integer> {
         String runName = name != null ? name : file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         Path out = outDir != null ? outDir : Path.of("target", "replay-" + runName);
         java.nio.file.Files.createDirectories(out);
-        ReplayRunner.Settings settings = new ReplayRunner.Settings(runName, file, fmt, JobConfig.of(jobOptions),
+        ReplayRunner.Settings settings = new ReplayRunner.Settings(runName, file, fmt, job,
                 new ScoreSettings(eval[0], eval[1], zScore, fit[0], fit[1], season, arLags, arForgetting),
                 out.resolve("forecasts.csv"), out.resolve("summary.json"), reportDir, reportSeries, reportFrom, reportRows,
                 System.console() != null, nabOutput);

@@ -56,6 +56,15 @@ public final class JobConfig implements Serializable {
                 }
                 throw new IllegalArgumentException("Invalid value for --" + option.key() + ": " + e.getMessage(), e);
             }
+            // Ranges here, under the option's name, before the settings classes check their fields.
+            String problem = JobOptionRules.rangeProblem(option, configuration().get(option));
+            if (problem != null) {
+                throw new IllegalArgumentException("Invalid value for --" + option.key() + ": " + problem);
+            }
+        }
+        String combination = JobOptionRules.combinationProblem(this::get);
+        if (combination != null) {
+            throw new IllegalArgumentException("Invalid job options: " + combination);
         }
         model();
         forecaster();

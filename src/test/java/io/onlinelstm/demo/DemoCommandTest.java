@@ -48,7 +48,7 @@ class DemoCommandTest {
         probe.start();
         try {
             code = Main.commandLine().execute("demo", "--duration", "20s", "--series", "300", "--rate", "2000",
-                    "--bad-rate", "0.01", "--status-every", "5s", "--job-option", "model.hidden-size=32");
+                    "--bad-rate", "0.01", "--status-every", "5s", "--model.hidden-size", "32");
         } finally {
             System.setOut(original);
         }
