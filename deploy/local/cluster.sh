@@ -123,9 +123,18 @@ json_string() {
   printf '"%s"' "$s"
 }
 
+# A clear word instead of curl's "Failed to connect" when nothing answers at $REST.
+require_cluster() {
+  if ! curl -s --max-time 5 "$REST/overview" >/dev/null 2>&1; then
+    echo "error: no Flink cluster answers at $REST; start one with bin/online-lstm cluster start" >&2
+    exit 1
+  fi
+}
+
 # Uploads the job jar through the REST API and runs it, from a savepoint when given one; prints the job id.
 submit() {
   build_if_needed
+  require_cluster
   local upload id arg answer savepoint="" list=""
   if [ "${1:-}" = "--from-savepoint" ]; then savepoint="$2"; shift 2; fi
   upload=$(curl -sfS --max-time 300 -X POST -H "Expect:" -F "jarfile=@$JAR" "$REST/jars/upload")
@@ -154,6 +163,7 @@ submit() {
 # next run); prints the savepoint's path for submit --from-savepoint.
 stop_job() {
   local job="$1" trigger answer=""
+  require_cluster
   trigger=$(curl -sS --max-time 60 -X POST -H "Content-Type: application/json" \
       -d "{\"drain\":false,\"targetDirectory\":$(json_string "file://$STATE/savepoints")}" "$REST/jobs/$job/stop" || true)
   if ! echo "$trigger" | grep -q '"request-id"'; then

@@ -103,7 +103,7 @@ final class ClusterCommand implements Runnable {
 
     /** Runs deploy/local/cluster.sh with these arguments, its output on this process's; returns its exit code. */
     static int script(List<String> args) throws IOException, InterruptedException {
-        Path root = Path.of(System.getProperty("online-lstm.home", ".")).toAbsolutePath();
+        Path root = Path.of(System.getProperty("online-lstm.home", ".")).toAbsolutePath().normalize();
         Path script = root.resolve("deploy/local/cluster.sh");
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("cannot run " + script + ": run from the project folder, or through bin/online-lstm"
