@@ -1,5 +1,6 @@
 package io.onlinelstm.cli;
 
+import io.onlinelstm.job.CloseNames;
 import io.onlinelstm.job.JobConfig;
 import io.onlinelstm.job.JobOptionRules;
 import io.onlinelstm.job.JobOptions;

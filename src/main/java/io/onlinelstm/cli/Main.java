@@ -1,6 +1,7 @@
 package io.onlinelstm.cli;
 
 import io.onlinelstm.BuildInfo;
+import io.onlinelstm.job.CloseNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

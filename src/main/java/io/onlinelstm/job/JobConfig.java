@@ -88,8 +88,10 @@ public final class JobConfig implements Serializable {
         });
         for (String name : values.keySet()) {
             if (!known.containsKey(name)) {
-                throw new IllegalArgumentException("Unknown option --" + name + ". Valid options: "
-                        + String.join(", ", known.keySet().stream().sorted().map(k -> "--" + k).toList()));
+                List<String> close = CloseNames.to(name, known.keySet());
+                throw new IllegalArgumentException("Unknown option --" + name + "."
+                        + (close.isEmpty() ? "" : " Did you mean " + String.join(" or ", close.stream().map(k -> "--" + k).toList()) + "?")
+                        + " Valid options: " + String.join(", ", known.keySet().stream().sorted().map(k -> "--" + k).toList()));
             }
         }
         return new JobConfig(values);

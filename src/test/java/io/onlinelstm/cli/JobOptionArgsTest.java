@@ -159,6 +159,10 @@ class JobOptionArgsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.fromArgs(List.of("--model.hidden-size", "0")));
         assertEquals("Invalid value for --model.hidden-size: must be an integer from 1 to 4096, got 0", e.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(List.of("--model.hiden-size", "8")));
+        assertTrue(unknown.getMessage().startsWith("Unknown option --model.hiden-size. Did you mean --model.hidden-size?"),
+                unknown.getMessage());
     }
 
     private static JobOptionArgs parse(List<String> command, List<String> options) {

@@ -1,4 +1,4 @@
-package io.onlinelstm.cli;
+package io.onlinelstm.job;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Locale;
 
 /** The names closest to a mistyped one, for "did you mean" in error messages. */
-final class CloseNames {
+public final class CloseNames {
 
     private CloseNames() {}
 
     /** Up to three candidates within a few edits of {@code typed}, or sharing its last part, closest first. */
-    static List<String> to(String typed, Collection<String> candidates) {
+    public static List<String> to(String typed, Collection<String> candidates) {
         String t = typed.toLowerCase(Locale.ROOT);
         int allowed = Math.max(2, t.length() / 4);
         return candidates.stream()
@@ -30,7 +30,7 @@ final class CloseNames {
     }
 
     /** Levenshtein distance. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
