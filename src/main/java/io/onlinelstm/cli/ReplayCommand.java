@@ -102,11 +102,17 @@ final class ReplayCommand implements Callable<Integer> {
         }
         OptionChecks.atLeast("--report-rows", reportRows, 1);
         OptionChecks.atLeast("--report-from", reportFrom, -1);
+        // Syntax only here; the ranges are resolved against the file's rows once it is read.
+        rows("--eval-rows", evalRows, Integer.MAX_VALUE);
+        rows("--fit-rows", fitRows, Integer.MAX_VALUE);
+        if (evalTimes != null && evalTimes.split("\\.\\.").length != 2) {
+            throw OptionChecks.invalid("--eval-times", "'" + evalTimes + "'", "must be FROM..TO, times as in the file");
+        }
         JobConfig job = jobOptions.config();
         HistoryFormat fmt = new HistoryFormat(HistoryFormat.Layout.parse(format), timeColumn, keyColumn, valueColumn, timeFormat);
         HistoryFile history = HistoryFile.read(file, fmt);
-        int[] eval = evalTimes != null ? timeRange(history, fmt, evalTimes) : rows(evalRows, history.rows());
-        int[] fit = fitRows != null ? rows(fitRows, history.rows()) : eval;
+        int[] eval = evalTimes != null ? timeRange(history, fmt, evalTimes) : rows("--eval-rows", evalRows, history.rows());
+        int[] fit = fitRows != null ? rows("--fit-rows", fitRows, history.rows()) : eval;
         boolean zScore = switch (scale) {
             case "zscore" -> true;
             case "original" -> false;
@@ -123,15 +129,23 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    static int[] rows(String range, int rows) {
+    static int[] rows(String option, String range, int rows) {
         if (range == null) {
             return new int[] {0, rows};
         }
         String[] parts = range.split(":");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("Row range must be FROM:TO, got '" + range + "'");
+        try {
+            if (parts.length == 2) {
+                int from = Integer.parseInt(parts[0].trim());
+                int to = Integer.parseInt(parts[1].trim());
+                if (from >= 0 && from < to) {
+                    return new int[] {from, to};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with what the option takes
         }
-        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+        throw OptionChecks.invalid(option, "'" + range + "'", "must be FROM:TO, 0-based row numbers with FROM < TO");
     }
 
     private static int[] timeRange(HistoryFile history, HistoryFormat fmt, String range) {

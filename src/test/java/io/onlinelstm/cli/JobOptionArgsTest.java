@@ -133,6 +133,8 @@ class JobOptionArgsTest {
                 List.of("generate", "--bad-rate", "-0.1", "invalid value for --bad-rate: must be a number from 0 to 1"),
                 List.of("replay", "x.csv", "--season", "0", "invalid value for --season: must be an integer >= 1, got 0"),
                 List.of("replay", "x.csv", "--format", "tall", "invalid value for --format: must be one of wide, long, got 'tall'"),
+                List.of("replay", "x.csv", "--eval-rows", "10-20", "invalid value for --eval-rows: must be FROM:TO, 0-based row numbers with FROM < TO, got '10-20'"),
+                List.of("replay", "x.csv", "--fit-rows", "20:10", "invalid value for --fit-rows: must be FROM:TO"),
                 List.of("bench", "step", "--batches", "1,0", "invalid value for --batches: every value must be an integer >= 1, got 0"),
                 List.of("bench", "step", "--seconds", "0", "invalid value for --seconds: must be a number > 0, got 0.0"),
                 List.of("bench", "memory", "--steps", "0", "invalid value for --steps: must be an integer >= 1, got 0"),
