@@ -39,20 +39,20 @@ final class OptionChecks {
     /** A finite number above zero: rates, lengths. */
     static void positive(String option, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
-            throw invalid(option, String.valueOf(value), "must be a number > 0");
+            throw invalid(option, number(value), "must be a number > 0");
         }
     }
 
     static void notNegative(String option, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw invalid(option, String.valueOf(value), "must be a number >= 0");
+            throw invalid(option, number(value), "must be a number >= 0");
         }
     }
 
     /** A share, as of bad records: from 0 to 1 inclusive. */
     static void fraction(String option, double value) {
         if (!(value >= 0 && value <= 1)) {
-            throw invalid(option, String.valueOf(value), "must be a number from 0 to 1");
+            throw invalid(option, number(value), "must be a number from 0 to 1");
         }
     }
 
@@ -74,6 +74,11 @@ final class OptionChecks {
             throw invalid(option, "'" + text + "'", "must be a duration >= " + (min.isZero() ? "0" : TimeUtils.formatWithHighestUnit(min)));
         }
         return d;
+    }
+
+    /** As typed, usually: -5 rather than -5.0. */
+    static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
     }
 
     static InvalidOptionException invalid(String option, String value, String rule) {

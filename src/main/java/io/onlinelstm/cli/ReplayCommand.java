@@ -98,7 +98,7 @@ final class ReplayCommand implements Callable<Integer> {
         OptionChecks.atLeast("--season", season, 1);
         OptionChecks.atLeast("--ar-lags", arLags, 1);
         if (!(arForgetting > 0 && arForgetting <= 1)) {
-            throw OptionChecks.invalid("--ar-forgetting", String.valueOf(arForgetting), "must be a number in (0, 1]");
+            throw OptionChecks.invalid("--ar-forgetting", OptionChecks.number(arForgetting), "must be a number in (0, 1]");
         }
         OptionChecks.atLeast("--report-rows", reportRows, 1);
         OptionChecks.atLeast("--report-from", reportFrom, -1);

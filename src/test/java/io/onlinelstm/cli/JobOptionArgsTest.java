@@ -119,8 +119,8 @@ class JobOptionArgsTest {
     /** Numeric options of the commands themselves: each refused before anything starts, by name. */
     static Stream<List<String>> badOwnOptions() {
         return Stream.of(
-                List.of("demo", "--rate", "-5", "invalid value for --rate: must be a number > 0, got -5.0"),
-                List.of("demo", "--rate", "0", "invalid value for --rate: must be a number > 0, got 0.0"),
+                List.of("demo", "--rate", "-5", "invalid value for --rate: must be a number > 0, got -5"),
+                List.of("demo", "--rate", "0", "invalid value for --rate: must be a number > 0, got 0"),
                 List.of("demo", "--series", "0", "invalid value for --series: must be an integer >= 1, got 0"),
                 List.of("demo", "--bad-rate", "1.5", "invalid value for --bad-rate: must be a number from 0 to 1, got 1.5"),
                 List.of("demo", "--duration", "-5s", "invalid value for --duration: must be a duration"),
@@ -128,7 +128,7 @@ class JobOptionArgsTest {
                 List.of("demo", "--status-every", "0", "invalid value for --status-every: must be a duration >= 100 ms"),
                 List.of("demo", "--parallelism", "0", "invalid value for --parallelism: must be an integer >= 1, got 0"),
                 List.of("demo", "--series", "many", "Invalid value for option '--series': 'many' is not an int"),
-                List.of("generate", "--rate", "-5", "invalid value for --rate: must be a number > 0, got -5.0"),
+                List.of("generate", "--rate", "-5", "invalid value for --rate: must be a number > 0, got -5"),
                 List.of("generate", "--series", "0", "invalid value for --series: must be an integer >= 1, got 0"),
                 List.of("generate", "--bad-rate", "-0.1", "invalid value for --bad-rate: must be a number from 0 to 1"),
                 List.of("replay", "x.csv", "--season", "0", "invalid value for --season: must be an integer >= 1, got 0"),
@@ -136,13 +136,13 @@ class JobOptionArgsTest {
                 List.of("replay", "x.csv", "--eval-rows", "10-20", "invalid value for --eval-rows: must be FROM:TO, 0-based row numbers with FROM < TO, got '10-20'"),
                 List.of("replay", "x.csv", "--fit-rows", "20:10", "invalid value for --fit-rows: must be FROM:TO"),
                 List.of("bench", "step", "--batches", "1,0", "invalid value for --batches: every value must be an integer >= 1, got 0"),
-                List.of("bench", "step", "--seconds", "0", "invalid value for --seconds: must be a number > 0, got 0.0"),
+                List.of("bench", "step", "--seconds", "0", "invalid value for --seconds: must be a number > 0, got 0"),
                 List.of("bench", "memory", "--steps", "0", "invalid value for --steps: must be an integer >= 1, got 0"),
                 List.of("bench", "pipeline", "--keys", "0", "invalid value for --keys: must be an integer >= 1, got 0"),
                 List.of("bench", "pipeline", "--state-backend", "disk", "invalid value for --state-backend: must be one of hashmap, rocksdb, forst"),
                 List.of("bench", "training", "--repeats", "0", "invalid value for --repeats: must be an integer >= 1, got 0"),
-                List.of("bench", "gpu", "--seconds", "-1", "invalid value for --seconds: must be a number > 0, got -1.0"),
-                List.of("bench", "soak", "--rate", "0", "invalid value for --rate: must be a number > 0, got 0.0"),
+                List.of("bench", "gpu", "--seconds", "-1", "invalid value for --seconds: must be a number > 0, got -1"),
+                List.of("bench", "soak", "--rate", "0", "invalid value for --rate: must be a number > 0, got 0"),
                 List.of("bench", "scale", "--series", "0", "invalid value for --series: every value must be an integer >= 1, got 0"),
                 List.of("bench", "scale", "--backends", "forst", "invalid value for --backends: must be one of hashmap, rocksdb"),
                 List.of("bench", "state", "--readings", "0", "invalid value for --readings: must be an integer >= 1, got 0"));
@@ -153,6 +153,14 @@ class JobOptionArgsTest {
     void ownNumericOptionsAreRangeChecked(List<String> argsAndMessage) {
         List<String> args = argsAndMessage.subList(0, argsAndMessage.size() - 1);
         assertOneLineError(args, "error: " + argsAndMessage.get(argsAndMessage.size() - 1));
+    }
+
+    @Test
+    void aNegativeDemoRateIsRefusedInsteadOfSendingUnthrottled() {
+        Result r = execute(List.of("demo", "--rate", "-5"));
+        assertEquals(2, r.code());
+        assertEquals("error: invalid value for --rate: must be a number > 0, got -5 (see 'online-lstm demo --help')",
+                r.err().trim());
     }
 
     @Test
