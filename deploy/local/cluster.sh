@@ -4,7 +4,7 @@
 # Maven classpath with the resource flags Flink's own scripts compute (BashJavaUtils), configured by
 # flink-conf/config.yaml, with DJL on the TaskManagers' parent classpath.
 #
-#   deploy/local/cluster.sh start | stop | status
+#   deploy/local/cluster.sh start | stop | status | --help
 #   deploy/local/cluster.sh submit [--from-savepoint PATH] [job options...]   prints the job id
 #   deploy/local/cluster.sh stop-job JOB_ID                                   stops with a savepoint, prints its path
 set -euo pipefail
@@ -123,9 +123,18 @@ json_string() {
   printf '"%s"' "$s"
 }
 
+# A clear word instead of curl's "Failed to connect" when nothing answers at $REST.
+require_cluster() {
+  if ! curl -s --max-time 5 "$REST/overview" >/dev/null 2>&1; then
+    echo "error: no Flink cluster answers at $REST; start one with bin/online-lstm cluster start" >&2
+    exit 1
+  fi
+}
+
 # Uploads the job jar through the REST API and runs it, from a savepoint when given one; prints the job id.
 submit() {
   build_if_needed
+  require_cluster
   local upload id arg answer savepoint="" list=""
   if [ "${1:-}" = "--from-savepoint" ]; then savepoint="$2"; shift 2; fi
   upload=$(curl -sfS --max-time 300 -X POST -H "Expect:" -F "jarfile=@$JAR" "$REST/jars/upload")
@@ -154,6 +163,7 @@ submit() {
 # next run); prints the savepoint's path for submit --from-savepoint.
 stop_job() {
   local job="$1" trigger answer=""
+  require_cluster
   trigger=$(curl -sS --max-time 60 -X POST -H "Content-Type: application/json" \
       -d "{\"drain\":false,\"targetDirectory\":$(json_string "file://$STATE/savepoints")}" "$REST/jobs/$job/stop" || true)
   if ! echo "$trigger" | grep -q '"request-id"'; then
@@ -178,11 +188,29 @@ stop_job() {
   return 1
 }
 
+usage() {
+  cat <<EOF
+usage: $0 start|stop|status|submit|stop-job
+  start                                          start the broker, the JobManager and the TaskManagers
+  stop                                           stop them all
+  status                                         which processes run; the JobManager's overview
+  submit [--from-savepoint PATH] [job options]   submit the job (options as --name value); prints its id
+  stop-job JOB_ID                                stop a job with a savepoint; prints the savepoint's path
+bin/online-lstm cluster submit checks the job options before submitting.
+EOF
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
   submit) shift; submit "$@" ;;
-  stop-job) shift; stop_job "$@" ;;
-  *) echo "usage: $0 start|stop|status|submit [--from-savepoint PATH] [job options...]|stop-job JOB_ID" >&2; exit 2 ;;
+  stop-job)
+    if [ $# -ne 2 ]; then
+      echo "error: stop-job needs exactly one JOB_ID (as submit printed it): $0 stop-job JOB_ID" >&2
+      exit 2
+    fi
+    stop_job "$2" ;;
+  -h|--help|help) usage ;;
+  *) usage >&2; exit 2 ;;
 esac

@@ -28,6 +28,11 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The device of --model.device. */
+    static io.onlinelstm.model.ComputeDevice device(io.onlinelstm.job.JobConfig job) {
+        return io.onlinelstm.model.ComputeDevice.parse(job.get(io.onlinelstm.job.JobOptions.MODEL_DEVICE));
+    }
+
     static void print(Map<String, Object> result) {
         try {
             System.out.println(JSON.writeValueAsString(result));
@@ -42,7 +47,7 @@ final class BenchCommand implements Runnable {
     static final class Step implements Callable<Integer> {
 
         @Mixin
-        ModelOptions model;
+        JobOptionArgs jobOptions;
 
         @Option(names = "--batches", split = ",", defaultValue = "1,16,256,1024",
                 description = "Batch sizes to measure (default: ${DEFAULT-VALUE}).")
@@ -66,7 +71,13 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            StepBenchmark bench = new StepBenchmark(model.config(), model.computeDevice());
+            OptionChecks.atLeastEach("--batches", batches, 1);
+            OptionChecks.positive("--seconds", seconds);
+            OptionChecks.notNegative("--warmup-seconds", warmup);
+            OptionChecks.atLeast("--train-batch", trainBatch, 0);
+            OptionChecks.atLeast("--train-window", trainWindow, 1);
+            io.onlinelstm.job.JobConfig job = jobOptions.config();
+            StepBenchmark bench = new StepBenchmark(job.model(), device(job));
             for (int batch : batches) {
                 print(bench.step(batch, warmup, seconds));
             }
@@ -82,7 +93,7 @@ final class BenchCommand implements Runnable {
     static final class Memory implements Callable<Integer> {
 
         @Mixin
-        ModelOptions model;
+        JobOptionArgs jobOptions;
 
         @Option(names = "--batch", defaultValue = "256", description = "Series per step (default: ${DEFAULT-VALUE}).")
         int batch;
@@ -96,7 +107,11 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            new StepBenchmark(model.config(), model.computeDevice()).memory(batch, steps, reportEvery, BenchCommand::print);
+            OptionChecks.atLeast("--batch", batch, 1);
+            OptionChecks.atLeast("--steps", steps, 1);
+            OptionChecks.atLeast("--report-every", reportEvery, 1);
+            io.onlinelstm.job.JobConfig job = jobOptions.config();
+            new StepBenchmark(job.model(), device(job)).memory(batch, steps, reportEvery, BenchCommand::print);
             return 0;
         }
     }
@@ -106,11 +121,8 @@ final class BenchCommand implements Runnable {
                     + " bundle size, the same with a no-op step, then latency at half the bundle-256 rate.")
     static final class Pipeline implements Callable<Integer> {
 
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
         @Mixin
-        ModelOptions model;
+        JobOptionArgs jobOptions;
 
         @Option(names = "--keys", defaultValue = "10000", description = "Distinct series (default: ${DEFAULT-VALUE}).")
         int keys;
@@ -144,12 +156,19 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!List.of("hashmap", "rocksdb", "forst").contains(stateBackend)) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--state-backend must be hashmap, rocksdb or forst, got '" + stateBackend + "'");
-            }
+            OptionChecks.oneOf("--state-backend", stateBackend, List.of("hashmap", "rocksdb", "forst"));
+            OptionChecks.atLeast("--keys", keys, 1);
+            OptionChecks.atLeastEach("--bundles", bundles, 1);
+            OptionChecks.atLeast("--parallelism", parallelism, 1);
+            OptionChecks.atLeast("--events-per-run", events, 1);
+            OptionChecks.atLeast("--half-load-seconds", halfLoadSeconds, 1);
+            OptionChecks.notNegative("--latency-rate", latencyRate);
+            io.onlinelstm.job.JobConfig job = jobOptions.config();
+            // The job's own --state.backend, when given, is the same choice as --state-backend.
+            String backend = job.get(io.onlinelstm.job.JobOptions.STATE_BACKEND).isBlank()
+                    ? stateBackend : job.get(io.onlinelstm.job.JobOptions.STATE_BACKEND);
             io.onlinelstm.bench.PipelineBenchmark bench =
-                    new io.onlinelstm.bench.PipelineBenchmark(model.config(), keys, parallelism, stateBackend);
+                    new io.onlinelstm.bench.PipelineBenchmark(job.model(), keys, parallelism, backend);
             java.time.Duration wait = java.time.Duration.ofMillis(10);
             double rate256 = Double.NaN;
             for (int bundle : bundles) {
@@ -180,7 +199,7 @@ final class BenchCommand implements Runnable {
     static final class Training implements Callable<Integer> {
 
         @Mixin
-        ModelOptions model;
+        JobOptionArgs jobOptions;
 
         @Option(names = "--keys", defaultValue = "10000", description = "Distinct series (default: ${DEFAULT-VALUE}).")
         int keys;
@@ -201,15 +220,17 @@ final class BenchCommand implements Runnable {
                 description = "Pipeline runs with training off and on, interleaved, to average out noise (default: ${DEFAULT-VALUE}).")
         int repeats;
 
-        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-                description = "Training options of the job (see 'run --help'), e.g. --job-option training.max-busy-share=0.1.")
-        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
-
         @Override
         public Integer call() throws Exception {
-            io.onlinelstm.training.TrainingSettings training = io.onlinelstm.job.JobConfig.of(jobOptions).training();
+            OptionChecks.atLeast("--keys", keys, 1);
+            OptionChecks.atLeast("--parallelism", parallelism, 1);
+            OptionChecks.atLeast("--window", window, 1);
+            OptionChecks.atLeast("--events", events, 1);
+            OptionChecks.positive("--learner-seconds", learnerSeconds);
+            OptionChecks.atLeast("--repeats", repeats, 1);
+            io.onlinelstm.job.JobConfig job = jobOptions.config();
             io.onlinelstm.bench.TrainingBenchmark bench =
-                    new io.onlinelstm.bench.TrainingBenchmark(model.config(), training, keys, parallelism);
+                    new io.onlinelstm.bench.TrainingBenchmark(job.model(), job.training(), keys, parallelism);
             print(bench.learnerRate(window, learnerSeconds));
             double off = 0;
             double on = 0;
@@ -246,13 +267,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--out", defaultValue = "target/nab", description = "Where results go (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path out;
 
-        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-                description = "Model, training and anomaly options of the job (see 'run --help').")
-        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+        @Mixin
+        JobOptionArgs jobOptions;
 
         @Override
         public Integer call() throws Exception {
-            io.onlinelstm.job.JobConfig job = io.onlinelstm.job.JobConfig.of(jobOptions);
+            io.onlinelstm.job.JobConfig job = jobOptions.config();
             print(io.onlinelstm.bench.NabBenchmark.run(folder, windows != null ? windows : folder.resolve("windows.json"),
                     job, job.get(io.onlinelstm.job.JobOptions.ANOMALY_THRESHOLD), out, System.err));
             return 0;
@@ -265,7 +285,7 @@ final class BenchCommand implements Runnable {
     static final class Gpu implements Callable<Integer> {
 
         @Mixin
-        ModelOptions model;
+        JobOptionArgs jobOptions;
 
         @Option(names = "--batches", split = ",", defaultValue = "1,16,256,1024,4096",
                 description = "Batch sizes to measure (default: ${DEFAULT-VALUE}).")
@@ -276,11 +296,13 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            io.onlinelstm.model.ComputeDevice gpu = "auto".equals(model.device)
-                    ? io.onlinelstm.model.ComputeDevice.gpu(0) : model.computeDevice();
-            Map<String, Object> parity = io.onlinelstm.bench.GpuCheck.parity(model.config(), gpu, 64, 50);
+            OptionChecks.atLeastEach("--batches", batches, 1);
+            OptionChecks.positive("--seconds", seconds);
+            io.onlinelstm.job.JobConfig job = jobOptions.config();
+            io.onlinelstm.model.ComputeDevice gpu = device(job).isAuto() ? io.onlinelstm.model.ComputeDevice.gpu(0) : device(job);
+            Map<String, Object> parity = io.onlinelstm.bench.GpuCheck.parity(job.model(), gpu, 64, 50);
             print(parity);
-            io.onlinelstm.bench.StepBenchmark bench = new io.onlinelstm.bench.StepBenchmark(model.config(), gpu);
+            io.onlinelstm.bench.StepBenchmark bench = new io.onlinelstm.bench.StepBenchmark(job.model(), gpu);
             for (int batch : batches) {
                 print(bench.step(batch, 1, seconds));
             }
@@ -315,17 +337,23 @@ final class BenchCommand implements Runnable {
         @Option(names = "--out", defaultValue = "target/soak", description = "Where samples and the cluster go (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path out;
 
-        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-                description = "Job options (see 'run --help'), e.g. --job-option checkpoint.interval=10s.")
-        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+        @Mixin
+        JobOptionArgs jobOptions;
 
         @Override
         public Integer call() throws Exception {
+            OptionChecks.positive("--minutes", minutes);
+            OptionChecks.positive("--rate", rate);
+            OptionChecks.atLeast("--series", series, 1);
+            OptionChecks.atLeast("--sample-seconds", sampleSeconds, 1);
+            OptionChecks.notNegative("--warmup-minutes", warmupMinutes);
+            OptionChecks.between("--kafka-port", kafkaPort, 1, 65_535);
+            jobOptions.config();
             java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("online-lstm.home", ".")).toAbsolutePath();
             java.nio.file.Path state = out.toAbsolutePath().resolve("cluster-" + System.currentTimeMillis());
             // Both TaskManagers' slots hold forecasters unless told otherwise.
             java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("--job.parallelism", "2"));
-            jobOptions.forEach((k, v) -> options.addAll(java.util.List.of("--" + k, v)));
+            jobOptions.values().forEach((k, v) -> options.addAll(java.util.List.of("--" + k, v)));
             io.onlinelstm.bench.SoakBenchmark.Result result = new io.onlinelstm.bench.SoakBenchmark(
                     new io.onlinelstm.bench.SoakBenchmark.Settings(root, state, kafkaPort, 2,
                             java.time.Duration.ofMillis(Math.round(minutes * 60_000)), java.time.Duration.ofSeconds(sampleSeconds),
@@ -382,21 +410,24 @@ final class BenchCommand implements Runnable {
         @Option(names = "--out", defaultValue = "target/scale", description = "Where the runs' clusters and results go (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path out;
 
-        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-                description = "Further job options (see 'run --help'); the defaults are the job's.")
-        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+        @Mixin
+        JobOptionArgs jobOptions;
 
         @Override
         public Integer call() throws Exception {
             for (String backend : backends) {
-                if (!List.of("hashmap", "rocksdb").contains(backend)) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                            "--backends takes hashmap and rocksdb, got '" + backend + "'");
-                }
+                OptionChecks.oneOf("--backends", backend, List.of("hashmap", "rocksdb"));
             }
+            OptionChecks.atLeastEach("--series", series, 1);
+            OptionChecks.atLeast("--backlog", backlog, 0);
+            OptionChecks.positive("--rate", rate);
+            OptionChecks.positive("--fixed-rate-minutes", fixedRateMinutes);
+            OptionChecks.notNegative("--warmup-minutes", warmupMinutes);
+            OptionChecks.between("--kafka-port", kafkaPort, 1, 65_535);
+            jobOptions.config();
             java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("online-lstm.home", ".")).toAbsolutePath();
             java.util.List<String> options = new java.util.ArrayList<>();
-            jobOptions.forEach((k, v) -> options.addAll(java.util.List.of("--" + k, v)));
+            jobOptions.values().forEach((k, v) -> options.addAll(java.util.List.of("--" + k, v)));
             java.nio.file.Files.createDirectories(out);
             java.nio.file.Path results = out.toAbsolutePath().resolve("scale.jsonl");
             boolean healthy = true;
@@ -421,12 +452,11 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "state", mixinStandardHelpOptions = true,
             description = "Bytes of one series' state in a checkpoint, by part, with the job's defaults"
-                    + " (or --job-option overrides), once every part has its full size.")
+                    + " (or the job options given), once every part has its full size.")
     static final class State implements Callable<Integer> {
 
-        @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-                description = "Model, forecaster, anomaly and training options of the job (see 'run --help').")
-        Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+        @Mixin
+        JobOptionArgs jobOptions;
 
         @Option(names = "--readings", defaultValue = "2000",
                 description = "Readings of the series before measuring (default: ${DEFAULT-VALUE}).")
@@ -434,7 +464,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            io.onlinelstm.job.JobConfig config = io.onlinelstm.job.JobConfig.of(jobOptions);
+            OptionChecks.atLeast("--readings", readings, 1);
+            io.onlinelstm.job.JobConfig config = jobOptions.config();
             Map<String, Integer> parts = io.onlinelstm.operator.StateFootprint.ofOneSeries(config.forecaster(), readings);
             Map<String, Object> r = new java.util.LinkedHashMap<>();
             r.put("bench", "state");

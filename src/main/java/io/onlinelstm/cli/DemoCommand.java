@@ -2,11 +2,9 @@ package io.onlinelstm.cli;
 
 import io.onlinelstm.demo.DemoRunner;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The one-command demo. */
@@ -29,7 +27,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Stop after this long, e.g. 60s or 5min; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--status-every", defaultValue = "5s", description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--status-every", defaultValue = "5s", description = "Time between status lines (default: ${DEFAULT-VALUE}).")
     String statusEvery;
 
     @Option(names = "--web-ui-port", defaultValue = "0",
@@ -39,15 +37,22 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-            description = "Any option of the forecasting job (see 'run --help'), e.g. --job-option model.hidden-size=32.")
-    Map<String, String> jobOptions = new LinkedHashMap<>();
+    @Mixin
+    JobOptionArgs jobOptions;
 
     @Override
     public Integer call() throws Exception {
-        Duration d = "0".equals(duration.trim()) ? Duration.ZERO : TimeUtils.parseDuration(duration);
-        DemoRunner.run(new DemoRunner.Settings(series, rate, badRate, d, TimeUtils.parseDuration(statusEvery),
-                webUiPort, parallelism, jobOptions), System.out);
+        // Everything is checked before the broker starts: a typo must not cost a Kafka and a Flink start-up.
+        OptionChecks.atLeast("--series", series, 1);
+        OptionChecks.positive("--rate", rate);
+        OptionChecks.fraction("--bad-rate", badRate);
+        Duration d = OptionChecks.duration("--duration", duration, Duration.ZERO);
+        Duration every = OptionChecks.duration("--status-every", statusEvery, Duration.ofMillis(100));
+        OptionChecks.between("--web-ui-port", webUiPort, 0, 65_535);
+        OptionChecks.atLeast("--parallelism", parallelism, 1);
+        jobOptions.config();
+        DemoRunner.run(new DemoRunner.Settings(series, rate, badRate, d, every,
+                webUiPort, parallelism, jobOptions.values()), System.out);
         return 0;
     }
 }

@@ -28,6 +28,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionChecks.atLeast("--series", series, 1);
+        OptionChecks.positive("--rate", rate);
+        OptionChecks.fraction("--bad-rate", badRate);
         DemoGenerator generator = new DemoGenerator(servers, topic, series, rate, badRate);
         Runtime.getRuntime().addShutdownHook(new Thread(generator::stop, "generator-stop"));
         generator.run();

@@ -7,11 +7,10 @@ import io.onlinelstm.replay.ReplayRunner;
 import io.onlinelstm.replay.ScoreSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -88,16 +87,32 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name in the summary (default: the file name without extension).")
     String name;
 
-    @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-            description = "Model, forecaster and training options of the job (see 'run --help'), e.g. --job-option model.hidden-size=32.")
-    Map<String, String> jobOptions = new LinkedHashMap<>();
+    @Mixin
+    JobOptionArgs jobOptions;
 
     @Override
     public Integer call() throws Exception {
+        // Checked before the file is read: a long file must not be parsed for a typo in the options.
+        OptionChecks.oneOf("--format", format.trim().toLowerCase(java.util.Locale.ROOT), List.of("wide", "long"));
+        OptionChecks.oneOf("--scale", scale, List.of("original", "zscore"));
+        OptionChecks.atLeast("--season", season, 1);
+        OptionChecks.atLeast("--ar-lags", arLags, 1);
+        if (!(arForgetting > 0 && arForgetting <= 1)) {
+            throw OptionChecks.invalid("--ar-forgetting", OptionChecks.number(arForgetting), "must be a number in (0, 1]");
+        }
+        OptionChecks.atLeast("--report-rows", reportRows, 1);
+        OptionChecks.atLeast("--report-from", reportFrom, -1);
+        // Syntax only here; the ranges are resolved against the file's rows once it is read.
+        rows("--eval-rows", evalRows, Integer.MAX_VALUE);
+        rows("--fit-rows", fitRows, Integer.MAX_VALUE);
+        if (evalTimes != null && evalTimes.split("\\.\\.").length != 2) {
+            throw OptionChecks.invalid("--eval-times", "'" + evalTimes + "'", "must be FROM..TO, times as in the file");
+        }
+        JobConfig job = jobOptions.config();
         HistoryFormat fmt = new HistoryFormat(HistoryFormat.Layout.parse(format), timeColumn, keyColumn, valueColumn, timeFormat);
         HistoryFile history = HistoryFile.read(file, fmt);
-        int[] eval = evalTimes != null ? timeRange(history, history.format(), evalTimes) : rows(evalRows, history.rows());
-        int[] fit = fitRows != null ? rows(fitRows, history.rows()) : eval;
+        int[] eval = evalTimes != null ? timeRange(history, history.format(), evalTimes) : rows("--eval-rows", evalRows, history.rows());
+        int[] fit = fitRows != null ? rows("--fit-rows", fitRows, history.rows()) : eval;
         boolean zScore = switch (scale) {
             case "zscore" -> true;
             case "original" -> false;
@@ -106,7 +121,7 @@ final class ReplayCommand implements Callable<Integer> {
         String runName = name != null ? name : file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         Path out = outDir != null ? outDir : Path.of("target", "replay-" + runName);
         java.nio.file.Files.createDirectories(out);
-        ReplayRunner.Settings settings = new ReplayRunner.Settings(runName, file, fmt, JobConfig.of(jobOptions),
+        ReplayRunner.Settings settings = new ReplayRunner.Settings(runName, file, fmt, job,
                 new ScoreSettings(eval[0], eval[1], zScore, fit[0], fit[1], season, arLags, arForgetting),
                 out.resolve("forecasts.csv"), out.resolve("summary.json"), reportDir, reportSeries, reportFrom, reportRows,
                 System.console() != null, nabOutput);
@@ -114,15 +129,23 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    static int[] rows(String range, int rows) {
+    static int[] rows(String option, String range, int rows) {
         if (range == null) {
             return new int[] {0, rows};
         }
         String[] parts = range.split(":");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("Row range must be FROM:TO, got '" + range + "'");
+        try {
+            if (parts.length == 2) {
+                int from = Integer.parseInt(parts[0].trim());
+                int to = Integer.parseInt(parts[1].trim());
+                if (from >= 0 && from < to) {
+                    return new int[] {from, to};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with what the option takes
         }
-        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+        throw OptionChecks.invalid(option, "'" + range + "'", "must be FROM:TO, 0-based row numbers with FROM < TO");
     }
 
     private static int[] timeRange(HistoryFile history, HistoryFormat fmt, String range) {

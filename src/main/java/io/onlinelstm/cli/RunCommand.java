@@ -2,13 +2,11 @@ package io.onlinelstm.cli;
 
 import io.onlinelstm.job.ForecastJob;
 import io.onlinelstm.job.JobConfig;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
 
 /** Runs the forecasting job on a local Flink (the same job flink run starts on a cluster). */
 @Command(name = "run",
@@ -19,12 +17,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Unmatched
-    List<String> jobArgs = new ArrayList<>();
+    @Mixin
+    JobOptionArgs jobOptions;
 
     @Override
     public Integer call() throws Exception {
-        JobConfig config = JobConfig.fromArgs(jobArgs);
+        JobConfig config = jobOptions.config();
         if (config.get(io.onlinelstm.job.JobOptions.CHECKPOINT_STORAGE).isBlank()) {
             // A local Flink keeps checkpoints in the JobManager's memory, limited to 5 MB: far too
             // little for many series, and lost on exit. Keep them on disk instead.

@@ -56,6 +56,15 @@ public final class JobConfig implements Serializable {
                 }
                 throw new IllegalArgumentException("Invalid value for --" + option.key() + ": " + e.getMessage(), e);
             }
+            // Ranges here, under the option's name, before the settings classes check their fields.
+            String problem = JobOptionRules.rangeProblem(option, configuration().get(option));
+            if (problem != null) {
+                throw new IllegalArgumentException("Invalid value for --" + option.key() + ": " + problem);
+            }
+        }
+        String combination = JobOptionRules.combinationProblem(this::get);
+        if (combination != null) {
+            throw new IllegalArgumentException("Invalid job options: " + combination);
         }
         model();
         forecaster();
@@ -79,8 +88,10 @@ public final class JobConfig implements Serializable {
         });
         for (String name : values.keySet()) {
             if (!known.containsKey(name)) {
-                throw new IllegalArgumentException("Unknown option --" + name + ". Valid options: "
-                        + String.join(", ", known.keySet().stream().sorted().map(k -> "--" + k).toList()));
+                List<String> close = CloseNames.to(name, known.keySet());
+                throw new IllegalArgumentException("Unknown option --" + name + "."
+                        + (close.isEmpty() ? "" : " Did you mean " + String.join(" or ", close.stream().map(k -> "--" + k).toList()) + "?")
+                        + " Valid options: " + String.join(", ", known.keySet().stream().sorted().map(k -> "--" + k).toList()));
             }
         }
         return new JobConfig(values);

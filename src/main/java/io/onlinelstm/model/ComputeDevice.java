@@ -82,7 +82,7 @@ public final class ComputeDevice implements Serializable {
                 if (gpuIndex >= gpus) {
                     throw new IllegalStateException(
                             "Device gpu:" + gpuIndex + " was requested but DJL sees " + gpus
-                                    + " GPU(s). Use --device auto or cpu, or install the CUDA build of"
+                                    + " GPU(s). Use --model.device auto or cpu, or install the CUDA build of"
                                     + " the PyTorch natives (pytorch-native-cu*) on this machine.");
                 }
                 return Device.gpu(gpuIndex);

@@ -21,10 +21,10 @@ public final class LstmConfig implements Serializable {
     public static final float DEFAULT_DROPOUT = 0f;
     public static final long DEFAULT_SEED = 42L;
 
-    static final int MAX_FEATURES = 4096;
-    static final int MAX_HIDDEN_SIZE = 4096;
-    static final int MAX_LAYERS = 16;
-    static final int MAX_HORIZON = 1024;
+    public static final int MAX_FEATURES = 4096;
+    public static final int MAX_HIDDEN_SIZE = 4096;
+    public static final int MAX_LAYERS = 16;
+    public static final int MAX_HORIZON = 1024;
 
     private final int features;
     private final int hiddenSize;

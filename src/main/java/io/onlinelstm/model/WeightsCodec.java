@@ -70,8 +70,8 @@ public final class WeightsCodec {
             throw new IncompatibleModelException(
                     "Model config mismatch: the weights were made for "
                             + expected.architectureDifferences(weights.config())
-                            + ". Load weights trained with the same --features, --hidden-size, --layers and"
-                            + " --horizon, or change those options to match the model.");
+                            + ". Load weights trained with the same --model.features, --model.hidden-size, --model.layers and"
+                            + " --model.horizon, or change those options to match the model.");
         }
         return weights;
     }

@@ -1,6 +1,7 @@
 package io.onlinelstm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -16,7 +17,9 @@ class CommandLineTest {
         for (List<String> command : List.<List<String>>of(List.of(), List.of("version"), List.of("bench"),
                 List.of("bench", "step"), List.of("bench", "memory"), List.of("bench", "pipeline"), List.of("demo"),
                 List.of("run"), List.of("replay"), List.of("generate"), List.of("bench", "training"),
-                List.of("bench", "nab"), List.of("bench", "gpu"), List.of("bench", "scale"))) {
+                List.of("bench", "nab"), List.of("bench", "gpu"), List.of("bench", "scale"), List.of("bench", "soak"),
+                List.of("bench", "state"), List.of("cluster"), List.of("cluster", "start"), List.of("cluster", "stop"),
+                List.of("cluster", "status"), List.of("cluster", "submit"), List.of("cluster", "stop-job"))) {
             CommandLine cl = Main.commandLine();
             StringWriter out = new StringWriter();
             cl.setOut(new PrintWriter(out));
@@ -28,25 +31,30 @@ class CommandLineTest {
     }
 
     @Test
-    void benchStepListsEveryModelOption() {
+    void benchStepHelpListsItsOptionsAndPointsToTheJobOptions() {
         StringWriter out = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.execute("bench", "step", "--help");
-        for (String option : List.of("--hidden-size", "--layers", "--horizon", "--features", "--dropout", "--seed",
-                "--device", "--batches", "--train-batch", "--train-window")) {
-            assertTrue(out.toString().contains(option), "missing " + option);
+        for (String option : List.of("--batches", "--seconds", "--warmup-seconds", "--train-batch", "--train-window",
+                "--job-option", "--model.hidden-size 32")) {
+            assertTrue(out.toString().contains(option), "missing " + option + " in\n" + out);
+        }
+        // The model is configured by the job options only: bench's own short flags are gone.
+        for (String gone : List.of("--hidden-size ", "--layers ", "--device ", "--seed ")) {
+            assertFalse(out.toString().contains(" " + gone), "still lists " + gone + " in\n" + out);
         }
     }
 
     @Test
-    void invalidModelOptionIsReportedNamingTheField() {
+    void invalidModelOptionIsReportedUnderTheNameTyped() {
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setErr(new PrintWriter(err));
-        int code = cl.execute("bench", "step", "--hidden-size", "0", "--seconds", "0.01", "--warmup-seconds", "0");
+        int code = cl.execute("bench", "step", "--model.hidden-size", "0", "--seconds", "0.01", "--warmup-seconds", "0");
         assertEquals(2, code);
-        assertTrue(err.toString().contains("LstmConfig.hiddenSize must be between 1 and 4096, got 0"), err.toString());
+        assertEquals("error: invalid value for --model.hidden-size: must be an integer from 1 to 4096, got 0"
+                + " (see 'online-lstm bench step --help')", err.toString().trim());
     }
 
     @Test
@@ -56,7 +64,7 @@ class CommandLineTest {
         System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.commandLine().execute("bench", "step", "--device", "cpu", "--hidden-size", "8", "--batches", "1,4",
+            code = Main.commandLine().execute("bench", "step", "--model.device", "cpu", "--model.hidden-size", "8", "--batches", "1,4",
                     "--seconds", "0.05", "--warmup-seconds", "0", "--train-batch", "2", "--train-window", "3");
         } finally {
             System.setOut(original);
@@ -85,12 +93,12 @@ class CommandLineTest {
     }
 
     @Test
-    void runRefusesAnUnknownOptionListingTheValidOnes() {
+    void runRefusesAnUnknownOptionNamingTheCloseOnes() {
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setErr(new PrintWriter(err));
         assertEquals(2, cl.execute("run", "--kafka.bootstrap-server", "x:9092"));
-        assertTrue(err.toString().contains("Unknown option --kafka.bootstrap-server. Valid options: "), err.toString());
-        assertTrue(err.toString().contains("--kafka.bootstrap-servers"), err.toString());
+        assertEquals("error: unknown option --kafka.bootstrap-server; did you mean --kafka.bootstrap-servers?"
+                + " (see 'online-lstm run --help')", err.toString().trim());
     }
 }

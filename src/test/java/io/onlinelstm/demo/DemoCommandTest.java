@@ -29,12 +29,17 @@ class DemoCommandTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        // Halfway through, list what this JVM listens on: the demo's broker and Flink must bind loopback only.
+        // Once the demo is up, list what this JVM listens on: the demo's broker and Flink must bind loopback only.
         java.util.List<String> exposed = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.List<String> listening = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread probe = new Thread(() -> {
             try {
-                Thread.sleep(12_000);
+                // Not after a fixed time: on a loaded machine the broker and Flink can take a minute to start.
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+                while (!captured.toString(StandardCharsets.UTF_8).contains("Flink Web UI:") && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                Thread.sleep(2_000);
                 for (String address : ListeningSockets.of(ProcessHandle.current().pid())) {
                     listening.add(address);
                     if (!ListeningSockets.isLoopback(address)) {
@@ -48,7 +53,7 @@ class DemoCommandTest {
         probe.start();
         try {
             code = Main.commandLine().execute("demo", "--duration", "20s", "--series", "300", "--rate", "2000",
-                    "--bad-rate", "0.01", "--status-every", "5s", "--job-option", "model.hidden-size=32");
+                    "--bad-rate", "0.01", "--status-every", "5s", "--model.hidden-size", "32");
         } finally {
             System.setOut(original);
         }
