@@ -1,6 +1,9 @@
 package io.onlinelstm.cli;
 
 import io.onlinelstm.demo.DemoGenerator;
+import io.onlinelstm.io.KafkaReachability;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,9 +31,26 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkRanges();
+        // Producers block silently on an unreachable broker or a missing topic: check first, and say so.
+        KafkaReachability.check(new KafkaReachability.Check(servers, "--kafka", new Properties(), List.of(),
+                List.of(topic), KafkaReachability.DEFAULT_TIMEOUT));
         DemoGenerator generator = new DemoGenerator(servers, topic, series, rate, badRate);
+        System.out.printf("Writing %,d series at %,.0f readings/s to topic %s at %s (Ctrl-C stops)%n", series, rate, topic, servers);
         Runtime.getRuntime().addShutdownHook(new Thread(generator::stop, "generator-stop"));
         generator.run();
         return 0;
+    }
+
+    private void checkRanges() {
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("--rate must be a number of readings per second above 0, got " + rate);
+        }
+        if (series < 1) {
+            throw new IllegalArgumentException("--series must be at least 1, got " + series);
+        }
+        if (!(badRate >= 0 && badRate <= 1)) {
+            throw new IllegalArgumentException("--bad-rate must be a share between 0 and 1 (e.g. 0.001), got " + badRate);
+        }
     }
 }
