@@ -1,6 +1,9 @@
 package io.onlinelstm.cli;
 
 import io.onlinelstm.demo.DemoGenerator;
+import io.onlinelstm.io.KafkaReachability;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +34,11 @@ final class GenerateCommand implements Callable<Integer> {
         OptionChecks.atLeast("--series", series, 1);
         OptionChecks.positive("--rate", rate);
         OptionChecks.fraction("--bad-rate", badRate);
+        // Producers block silently on an unreachable broker or a missing topic: check first, and say so.
+        KafkaReachability.check(new KafkaReachability.Check(servers, "--kafka", new Properties(), List.of(),
+                List.of(topic), KafkaReachability.DEFAULT_TIMEOUT));
         DemoGenerator generator = new DemoGenerator(servers, topic, series, rate, badRate);
+        System.out.printf("Writing %,d series at %,.0f readings/s to topic %s at %s (Ctrl-C stops)%n", series, rate, topic, servers);
         Runtime.getRuntime().addShutdownHook(new Thread(generator::stop, "generator-stop"));
         generator.run();
         return 0;

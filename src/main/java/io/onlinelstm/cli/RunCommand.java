@@ -1,9 +1,13 @@
 package io.onlinelstm.cli;
 
-import io.onlinelstm.job.ForecastJob;
+import io.onlinelstm.io.KafkaReachability;
 import io.onlinelstm.job.JobConfig;
+import io.onlinelstm.job.JobOptions;
+import io.onlinelstm.job.StopOnSignal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +24,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     JobOptionArgs jobOptions;
 
+    @Option(names = "--status-every", defaultValue = "5s", description = "Time between status lines (default: ${DEFAULT-VALUE}).")
+    String statusEvery;
+
+    @Option(names = "--web-ui-port", defaultValue = "0",
+            description = "Port of the Flink Web UI; 0 takes 8081 if free, else any free port (default: ${DEFAULT-VALUE}).")
+    int webUiPort;
+
     @Override
     public Integer call() throws Exception {
         JobConfig config = jobOptions.config();
@@ -29,8 +40,28 @@ final class RunCommand implements Callable<Integer> {
             java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "online-lstm", "checkpoints");
             config = config.with(java.util.Map.of(io.onlinelstm.job.JobOptions.CHECKPOINT_STORAGE.key(), dir.toUri().toString()));
         }
-        ForecastJob.run(StreamExecutionEnvironment.getExecutionEnvironment(io.onlinelstm.job.LoopbackFlink.configuration()), config);
+        Duration every = OptionChecks.duration("--status-every", statusEvery, Duration.ofMillis(100));
+        OptionChecks.between("--web-ui-port", webUiPort, 0, 65535);
+        System.out.printf("Checking Kafka at %s ...%n", config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS));
+        KafkaReachability.check(kafkaCheck(config));
+        try (StopOnSignal signal = new StopOnSignal("run", Duration.ofSeconds(60))) {
+            LocalRun.run(config, webUiPort, every, System.out, signal);
+        }
         return 0;
+    }
+
+    /** The job reads its input (and, training async, model-updates) topics, and writes the rest. */
+    static KafkaReachability.Check kafkaCheck(JobConfig config) {
+        List<String> read = new ArrayList<>(List.of(config.get(JobOptions.TOPIC_READINGS)));
+        List<String> written = new ArrayList<>(List.of(config.get(JobOptions.TOPIC_FORECASTS),
+                config.get(JobOptions.TOPIC_DEAD_LETTERS), config.get(JobOptions.TOPIC_ALERTS)));
+        if (config.trainingMode().equals("async")) {
+            read.add(config.get(JobOptions.TOPIC_MODEL_UPDATES));
+            written.add(config.get(JobOptions.TOPIC_MODEL_UPDATES_DLQ));
+        }
+        return new KafkaReachability.Check(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS),
+                "--" + JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(), config.kafkaProperties(), read, written,
+                KafkaReachability.DEFAULT_TIMEOUT);
     }
 
     /** The footer lists the job options from their one definition. */

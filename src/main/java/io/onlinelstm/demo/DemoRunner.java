@@ -3,20 +3,19 @@ package io.onlinelstm.demo;
 import io.onlinelstm.job.ForecastJob;
 import io.onlinelstm.job.JobConfig;
 import io.onlinelstm.job.JobOptions;
-import java.io.IOException;
+import io.onlinelstm.job.LoopbackFlink;
+import io.onlinelstm.job.OutputMonitor;
+import io.onlinelstm.job.StatusLoop;
+import io.onlinelstm.job.StopOnSignal;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -44,17 +43,7 @@ public final class DemoRunner {
     private DemoRunner() {}
 
     public static Summary run(Settings settings, PrintStream out) throws Exception {
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopRequested.countDown();
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopOnSignal signal = new StopOnSignal("demo", Duration.ofSeconds(60));
         Path tmp = Files.createTempDirectory("online-lstm-demo-");
         EmbeddedKafka kafka = null;
         DemoGenerator generator = null;
@@ -67,11 +56,9 @@ public final class DemoRunner {
             kafka.createTopics(1, "readings-dlq", "model-updates", "model-updates-dlq");
             kafka.createTopics(4, "alerts");
 
-            int port = settings.webUiPort() > 0 ? settings.webUiPort() : freePort();
-            Configuration flinkConf = io.onlinelstm.job.LoopbackFlink.configuration();
-            flinkConf.set(RestOptions.PORT, port);
+            Configuration flinkConf = LoopbackFlink.withWebUi(settings.webUiPort());
             flinkConf.set(CoreOptions.TMP_DIRS, tmp.resolve("flink-tmp").toString());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConf);
+            StreamExecutionEnvironment env = LoopbackFlink.environmentWithWebUi(flinkConf);
 
             Map<String, String> options = new LinkedHashMap<>();
             options.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
@@ -93,7 +80,7 @@ public final class DemoRunner {
             generatorThread.start();
 
             job = ForecastJob.start(env, config);
-            String url = "http://127.0.0.1:" + port;
+            String url = LoopbackFlink.webUiUrl(flinkConf);
             out.printf("Forecasting %,d series at %,.0f readings/s. Flink Web UI: %s  (Ctrl-C stops)%n",
                     settings.series(), settings.eventsPerSecond(), url);
             String logFile = System.getProperty("online-lstm.log.file");
@@ -101,25 +88,11 @@ public final class DemoRunner {
                 out.println("Full log: " + logFile);
             }
 
-            long startNanos = System.nanoTime();
-            long deadline = settings.duration().isZero() ? Long.MAX_VALUE : startNanos + settings.duration().toNanos();
-            try (DemoMonitor monitor = new DemoMonitor(kafka.bootstrapServers(), "forecasts", "readings-dlq")) {
-                long intervalStart = System.nanoTime();
-                while (stopRequested.getCount() > 0 && System.nanoTime() < deadline) {
-                    Duration left = Duration.ofNanos(Math.min(deadline - System.nanoTime(),
-                            intervalStart + settings.statusEvery().toNanos() - System.nanoTime()));
-                    monitor.poll(left.isNegative() ? Duration.ZERO : left);
-                    if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                        throw new IllegalStateException("The demo job stopped unexpectedly: "
-                                + job.getJobStatus().get() + "; see the log above");
-                    }
-                    long now = System.nanoTime();
-                    if (now - intervalStart >= settings.statusEvery().toNanos() || now >= deadline) {
-                        out.println(monitor.statusLine((now - startNanos) / 1_000_000_000L,
-                                (now - intervalStart) / 1e9, generator.sent()));
-                        intervalStart = now;
-                    }
-                }
+            long deadline = settings.duration().isZero() ? Long.MAX_VALUE : System.nanoTime() + settings.duration().toNanos();
+            // The demo's own broker is fresh: count everything, so the summary misses nothing.
+            try (OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), new java.util.Properties(),
+                    OutputMonitor.Topics.of(config), true)) {
+                StatusLoop.run(job, monitor, settings.statusEvery(), deadline, signal.stopRequested(), generator::sent, out);
                 generator.stop();
                 Summary summary = new Summary(generator.sent(), generator.badSent(), monitor.forecasts(),
                         monitor.deadLetters(), url);
@@ -147,23 +120,7 @@ public final class DemoRunner {
                 kafka.close();
             }
             EmbeddedKafka.deleteQuietly(tmp);
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for 'finished'
-            }
+            signal.close();
         }
-    }
-
-    private static int freePort() {
-        for (int candidate : new int[] {8081, 0}) {
-            try (ServerSocket s = new ServerSocket(candidate, 50, java.net.InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException e) {
-                // 8081 taken: fall through to any free port
-            }
-        }
-        throw new UncheckedIOException(new IOException("No free port for the Flink Web UI"));
     }
 }

@@ -146,7 +146,7 @@ public final class LstmModel implements AutoCloseable {
         }
         DjlRuntime.prepareThread();
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            e.getValue().getArray().set(FloatBuffer.wrap(weights.tensors().get(e.getKey())));
+            InPlaceCopy.copyInto(e.getValue().getArray(), weights.tensors().get(e.getKey()));
         }
     }
 

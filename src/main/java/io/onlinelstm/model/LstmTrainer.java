@@ -9,7 +9,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -152,8 +151,8 @@ public final class LstmTrainer implements AutoCloseable {
         }
         DjlRuntime.prepareThread();
         for (String name : means.keySet()) {
-            means.get(name).set(FloatBuffer.wrap(state.means().get(name)));
-            variances.get(name).set(FloatBuffer.wrap(state.variances().get(name)));
+            InPlaceCopy.copyInto(means.get(name), state.means().get(name));
+            InPlaceCopy.copyInto(variances.get(name), state.variances().get(name));
         }
         steps = state.steps();
         skippedSteps = state.skippedSteps();

@@ -29,17 +29,16 @@ class DemoCommandTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        // Once the demo is up, list what this JVM listens on: the demo's broker and Flink must bind loopback only.
+        // Once the job runs, list what this JVM listens on: the demo's broker and Flink must bind loopback only.
+        // Waits for the demo's own word that it runs, not a fixed time: a busy machine starts the broker slowly.
         java.util.List<String> exposed = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.List<String> listening = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread probe = new Thread(() -> {
             try {
-                // Not after a fixed time: on a loaded machine the broker and Flink can take a minute to start.
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
                 while (!captured.toString(StandardCharsets.UTF_8).contains("Flink Web UI:") && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
+                    Thread.sleep(100);
                 }
-                Thread.sleep(2_000);
                 for (String address : ListeningSockets.of(ProcessHandle.current().pid())) {
                     listening.add(address);
                     if (!ListeningSockets.isLoopback(address)) {
