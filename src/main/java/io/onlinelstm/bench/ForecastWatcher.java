@@ -57,6 +57,9 @@ final class ForecastWatcher implements Runnable {
     private void onForecast(ConsumerRecord<byte[], byte[]> r, long now) {
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         int index = clock.index(key, ts(r.value()));
+        if (index == ReadingClock.EARLIER) {
+            return;
+        }
         long sent = index < 0 ? 0 : clock.sentNanos(index);
         if (sent == 0) {
             strays++;

@@ -5,7 +5,7 @@ import io.onlinelstm.demo.SyntheticSeries;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * When each reading of a {@link DemoGenerator} run (from tick 0) was handed to the producer, by its
+ * When each reading of a {@link DemoGenerator} run (from {@code firstTick}) was handed to the producer, by its
  * index, and the way back from a forecast's key and ts to that index. Producer and consumer are in
  * the same JVM, so one monotonic clock ({@link System#nanoTime()}) times both ends.
  */
@@ -13,12 +13,17 @@ final class ReadingClock {
 
     private static final String KEY_PREFIX = SyntheticSeries.key(0).replaceAll("\\d+$", "");
 
+    /** {@link #index} of a reading from before the first tick: the primer's, neither timed nor a stray. */
+    static final int EARLIER = -2;
+
     private final int series;
+    private final long firstTick;
     // Written by the generator's thread, read by the consumer's: atomic for visibility.
     private final AtomicLongArray sentNanos;
 
-    ReadingClock(int series, int readings) {
+    ReadingClock(int series, long firstTick, int readings) {
         this.series = series;
+        this.firstTick = firstTick;
         this.sentNanos = new AtomicLongArray(readings);
     }
 
@@ -29,7 +34,10 @@ final class ReadingClock {
         }
     }
 
-    /** The index of the reading of {@code key} at {@code ts}; -1 when it is not one of this run's. */
+    /**
+     * The index of the reading of {@code key} at {@code ts}; {@link #EARLIER} before the first tick;
+     * -1 when it is not one of this run's.
+     */
     int index(String key, long ts) {
         if (key == null || !key.startsWith(KEY_PREFIX)) {
             return -1;
@@ -44,7 +52,11 @@ final class ReadingClock {
         if (s < 0 || s >= series || offset < 0 || offset % DemoGenerator.TICK_MILLIS != 0) {
             return -1;
         }
-        long index = offset / DemoGenerator.TICK_MILLIS * series + s;
+        long tick = offset / DemoGenerator.TICK_MILLIS;
+        if (tick < firstTick) {
+            return EARLIER;
+        }
+        long index = (tick - firstTick) * series + s;
         return index < sentNanos.length() ? (int) index : -1;
     }
 
