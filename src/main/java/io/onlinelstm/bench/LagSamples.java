@@ -27,13 +27,16 @@ final class LagSamples {
         samples.add(new double[] {seconds, lag});
     }
 
-    /** The lowest lag in the 5 s up to the early mark; -1 without samples there. */
+    /**
+     * The lowest lag in the 5 s up to the early mark; {@link Long#MIN_VALUE} without samples there.
+     * (A lag can be a little below zero: transaction markers take offsets too.)
+     */
     long early(double trialSeconds) {
         double end = Math.min(EARLY_END_SECONDS, trialSeconds / 4);
         return lowest(end - WINDOW_SECONDS, end);
     }
 
-    /** The lowest lag in the last 5 s of the trial; -1 without samples there. */
+    /** The lowest lag in the last 5 s of the trial; {@link Long#MIN_VALUE} without samples there. */
     long late(double trialSeconds) {
         return lowest(trialSeconds - WINDOW_SECONDS, trialSeconds);
     }
@@ -41,16 +44,16 @@ final class LagSamples {
     boolean bounded(double trialSeconds, double rate) {
         long early = early(trialSeconds);
         long late = late(trialSeconds);
-        return early >= 0 && late >= 0 && late <= early + rate * SLACK_SECONDS;
+        return early != Long.MIN_VALUE && late != Long.MIN_VALUE && late <= early + rate * SLACK_SECONDS;
     }
 
     private long lowest(double from, double to) {
-        double min = Double.MAX_VALUE;
+        long min = Long.MAX_VALUE;
         for (double[] s : samples) {
             if (s[0] > from && s[0] <= to) {
-                min = Math.min(min, s[1]);
+                min = Math.min(min, (long) s[1]);
             }
         }
-        return min == Double.MAX_VALUE ? -1 : (long) min;
+        return min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
     }
 }

@@ -105,7 +105,7 @@ public final class LatencyBenchmark {
         int seconds = (int) settings.searchTrial().toSeconds();
         try (LiveJob job = LiveJob.start(kafka, nextRun("search"), settings.parallelism(), settings.jobOptions());
              WrittenRecords written = new WrittenRecords(job.servers(), job.forecastsTopic())) {
-            prime(job, written);
+            long primed = prime(job, written);
             DemoGenerator generator = new DemoGenerator(job.servers(), job.readingsTopic(), settings.series(), rate, 0.0, 1,
                     (long) Math.ceil(rate * seconds));
             Thread thread = start(generator);
@@ -113,7 +113,7 @@ public final class LatencyBenchmark {
             LagSamples lag = new LagSamples();
             for (int s = 1; s <= seconds; s++) {
                 sleepUntil(start + TimeUnit.SECONDS.toNanos(s));
-                lag.add(s, generator.sent() - written.count());
+                lag.add(s, generator.sent() - (written.count() - primed));
             }
             long sent = generator.sent();
             double elapsed = (System.nanoTime() - start) / 1e9;
@@ -200,7 +200,8 @@ public final class LatencyBenchmark {
      * with state) before a trial's or phase's clock starts at tick 1. Without it the first seconds
      * measure the job's start-up, whose backlog outlasted a 15 s warm-up on a busy machine.
      */
-    private void prime(LiveJob job, WrittenRecords written) throws Exception {
+    /** @return the forecasts written by then (the primer's), which the lag must leave out */
+    private long prime(LiveJob job, WrittenRecords written) throws Exception {
         new DemoGenerator(job.servers(), job.readingsTopic(), settings.series(), 1e9, 0.0, 0, settings.series()).run();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (written.count() < settings.series()) {
@@ -210,6 +211,7 @@ public final class LatencyBenchmark {
             job.checkRunning();
             Thread.sleep(100);
         }
+        return written.count();
     }
 
     private Map<String, Object> line(String phase) {
