@@ -20,16 +20,7 @@ final class CommittedRecords {
      * and none came for a few seconds (to catch extras), or until {@code timeout}.
      */
     static long count(String servers, String topic, long expected, boolean committedOnly, Duration timeout) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", servers);
-        p.setProperty("isolation.level", committedOnly ? "read_committed" : "read_uncommitted");
-        p.setProperty("enable.auto.commit", "false");
-        p.setProperty("max.poll.records", "10000");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(servers, topic, committedOnly)) {
             long count = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
             long lastRecord = System.nanoTime();
@@ -43,6 +34,29 @@ final class CommittedRecords {
                 }
             }
             return count;
+        }
+    }
+
+    /**
+     * A consumer of every partition of {@code topic}, at its beginning, without a group
+     * ({@code committedOnly}: read_committed). The caller closes it.
+     */
+    static KafkaConsumer<byte[], byte[]> fromBeginning(String servers, String topic, boolean committedOnly) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", servers);
+        p.setProperty("isolation.level", committedOnly ? "read_committed" : "read_uncommitted");
+        p.setProperty("enable.auto.commit", "false");
+        p.setProperty("max.poll.records", "10000");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            return consumer;
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
         }
     }
 }

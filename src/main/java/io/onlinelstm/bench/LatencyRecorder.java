@@ -63,6 +63,7 @@ final class LatencyRecorder implements Sink<Forecast> {
         private long[] latencies = new long[1 << 16];
         private int samples;
         private long sampleEvery = 1;
+        private long max = -1;
 
         private final ConcurrentHashMap<Long, Long> firstSeen = new ConcurrentHashMap<>();
 
@@ -90,6 +91,7 @@ final class LatencyRecorder implements Sink<Forecast> {
             }
             lastMillis = now;
             measured++;
+            max = Math.max(max, latency);
             if (measured % sampleEvery == 0) {
                 if (samples == latencies.length) {
                     // Keep memory bounded: halve the samples and sample half as often.
@@ -101,6 +103,11 @@ final class LatencyRecorder implements Sink<Forecast> {
                 }
                 latencies[samples++] = latency;
             }
+        }
+
+        /** The largest latency recorded after warm-up (not sampled: every record counts); -1 before any. */
+        synchronized long max() {
+            return max;
         }
 
         synchronized long measured() {

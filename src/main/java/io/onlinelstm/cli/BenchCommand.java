@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Run a benchmark; results are JSON lines on standard output.",
         subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class, BenchCommand.Pipeline.class, BenchCommand.Scale.class,
                 BenchCommand.Training.class, BenchCommand.Nab.class, BenchCommand.Gpu.class, BenchCommand.Soak.class,
-                BenchCommand.State.class})
+                BenchCommand.State.class, BenchLatencyCommand.class})
 final class BenchCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
 public final class DemoGenerator implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoGenerator.class);
-    private static final long START_TS = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
+    /** Event time of tick 0, 2025-01-01T00:00:00Z; tick t is START_TS + t minutes. */
+    public static final long START_TS = 1_735_689_600_000L;
+    /** Event time between two readings of one series. */
+    public static final long TICK_MILLIS = 60_000L;
 
     private final String servers;
     private final String topic;
@@ -31,6 +34,7 @@ public final class DemoGenerator implements Runnable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong badSent = new AtomicLong();
     private volatile boolean running = true;
+    private volatile java.util.function.LongConsumer beforeSend = index -> {};
 
     public DemoGenerator(String servers, String topic, int series, double eventsPerSecond, double badRate) {
         this(servers, topic, series, eventsPerSecond, badRate, 0, Long.MAX_VALUE);
@@ -65,6 +69,17 @@ public final class DemoGenerator implements Runnable {
         return firstTick + (sent.get() + series - 1) / series;
     }
 
+    /**
+     * Calls {@code observer} with each reading's index (0, 1, ... in sending order; reading i is
+     * series {@code i % series} at tick {@code firstTick + i / series}) on the generator's thread
+     * just before it is handed to the producer: what a latency benchmark times from. Set it before
+     * {@link #run()} starts.
+     */
+    public DemoGenerator beforeSend(java.util.function.LongConsumer observer) {
+        this.beforeSend = observer;
+        return this;
+    }
+
     public void stop() {
         running = false;
     }
@@ -79,11 +94,13 @@ public final class DemoGenerator implements Runnable {
             long start = System.nanoTime();
             long tick = firstTick;
             while (running && sent.get() < limit) {
-                long ts = START_TS + tick * 60_000L;
+                long ts = START_TS + tick * TICK_MILLIS;
+                java.util.function.LongConsumer observer = beforeSend;
                 for (int s = 0; s < series && running && sent.get() < limit; s++) {
                     String key = SyntheticSeries.key(s);
                     String json = random.nextDouble() < badRate ? badRecord(key, ts)
                             : "{\"key\":\"" + key + "\",\"ts\":" + ts + ",\"value\":" + (float) values.value(s, tick) + "}";
+                    observer.accept(sent.get());
                     producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
                             json.getBytes(StandardCharsets.UTF_8)));
                     long n = sent.incrementAndGet();

@@ -214,7 +214,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    static void deleteQuietly(Path dir) {
+    /** Deletes a folder and everything in it, logging what cannot be deleted. */
+    public static void deleteQuietly(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

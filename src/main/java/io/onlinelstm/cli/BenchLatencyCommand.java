@@ -1,0 +1,91 @@
+package io.onlinelstm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.onlinelstm.bench.LatencyBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench latency}: the deployed job's sustained rate through Kafka, then produce-to-visible latency. */
+@Command(name = "latency", mixinStandardHelpOptions = true,
+        description = "The real job (Kafka source, JSON, forecaster, Kafka sinks) on a local Flink against an embedded"
+                + " broker: the highest rate it sustains with exactly-once sinks, then at half of it the latency from a"
+                + " reading's send to its forecast's visibility (read_committed) for at-least-once, exactly-once at"
+                + " the checkpoint interval, and exactly-once with 1 s checkpoints. One JSON line per trial and phase,"
+                + " also appended to OUT/latency.jsonl.")
+final class BenchLatencyCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--series", defaultValue = "1000", description = "Distinct series (default: ${DEFAULT-VALUE}).")
+    int series;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--search-seconds", defaultValue = "60",
+            description = "Length of each search trial (default: ${DEFAULT-VALUE}).")
+    double searchSeconds;
+
+    @Option(names = "--start-rate", defaultValue = "20000",
+            description = "First rate the search tries, readings/s (default: ${DEFAULT-VALUE}).")
+    double startRate;
+
+    @Option(names = "--max-trials", defaultValue = "7", description = "Most search trials (default: ${DEFAULT-VALUE}).")
+    int maxTrials;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Rate of the latency phases, readings/s; skips the search (default: half the sustained rate).")
+    double rate;
+
+    @Option(names = "--warmup-seconds", defaultValue = "15",
+            description = "Readings sent before the measured ones in each latency phase, whose forecasts are not timed"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--measure-seconds", defaultValue = "60",
+            description = "Measured seconds of each latency phase (default: ${DEFAULT-VALUE}).")
+    double measureSeconds;
+
+    @Option(names = "--job-option", paramLabel = "NAME=VALUE",
+            description = "Job options (see 'run --help') for every run, e.g. --job-option model.hidden-size=32; the"
+                    + " phases set kafka.delivery-guarantee, and the last one checkpoint.interval, over them.")
+    Map<String, String> jobOptions = new LinkedHashMap<>();
+
+    @Option(names = "--out", defaultValue = "target/latency",
+            description = "Folder of latency.jsonl (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(out);
+        Path results = out.resolve("latency.jsonl");
+        LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(series, parallelism, seconds(searchSeconds),
+                seconds(warmupSeconds), seconds(measureSeconds), rate, startRate, maxTrials, jobOptions);
+        List<Map<String, Object>> lines = new LatencyBenchmark(settings).run(line -> {
+            try {
+                String json = JSON.writeValueAsString(line);
+                System.out.println(json);
+                System.out.flush();
+                Files.writeString(results, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        // A phase that lost forecasts is a broken run, whatever its latencies.
+        boolean complete = lines.stream().filter(l -> "measure".equals(l.get("phase")))
+                .allMatch(l -> ((Number) l.get("missing")).longValue() == 0 && ((Number) l.get("forecasts")).longValue() > 0);
+        return complete ? 0 : 1;
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+}

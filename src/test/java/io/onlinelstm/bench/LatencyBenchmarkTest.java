@@ -1,0 +1,46 @@
+package io.onlinelstm.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bench latency in a short form: a fixed small rate (no search), seconds per phase, a tiny model.
+ * The real broker, job and consumers run; the figures are not asserted (timing on a shared machine
+ * says nothing), only that every phase ran and timed forecasts.
+ */
+class LatencyBenchmarkTest {
+
+    @Test
+    void everyPhaseReportsLatenciesOfItsForecasts() throws Exception {
+        LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(50, 2, Duration.ofSeconds(5),
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 300, 0, 1,
+                // 2 s checkpoints: the exactly-once phase waits for one after its last reading.
+                Map.of("model.hidden-size", "8", "checkpoint.interval", "2 s"));
+        List<Map<String, Object>> printed = new ArrayList<>();
+        List<Map<String, Object>> lines = new LatencyBenchmark(settings).run(line -> {
+            System.out.println("LATENCY " + line);
+            printed.add(line);
+        });
+
+        assertEquals(lines, printed);
+        assertEquals(List.of("at-least-once", "exactly-once", "exactly-once"), lines.stream().map(l -> l.get("mode")).toList());
+        assertEquals(List.of(2_000L, 2_000L, 1_000L), lines.stream().map(l -> l.get("checkpoint_interval_ms")).toList());
+        for (Map<String, Object> line : lines) {
+            assertEquals("measure", line.get("phase"));
+            for (String key : List.of("rate", "sustained_rate", "p50_ms", "p99_ms", "max_ms", "forecasts", "missing",
+                    "target_p99_ms")) {
+                assertTrue(line.containsKey(key), key + " in " + line);
+            }
+            assertEquals(300L, line.get("rate"));
+            assertTrue(((Number) line.get("forecasts")).longValue() > 0, line.toString());
+            assertEquals(0L, line.get("missing"), line.toString());
+            assertEquals(0L, line.get("strays"), line.toString());
+        }
+    }
+}
