@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench latency}: the deployed job's sustained rate through Kafka, then produce-to-visible latency. */
@@ -54,10 +54,9 @@ final class BenchLatencyCommand implements Callable<Integer> {
             description = "Measured seconds of each latency phase (default: ${DEFAULT-VALUE}).")
     double measureSeconds;
 
-    @Option(names = "--job-option", paramLabel = "NAME=VALUE",
-            description = "Job options (see 'run --help') for every run, e.g. --job-option model.hidden-size=32; the"
-                    + " phases set kafka.delivery-guarantee, and the last one checkpoint.interval, over them.")
-    Map<String, String> jobOptions = new LinkedHashMap<>();
+    /** Job options for every run; the phases set kafka.delivery-guarantee, and the last one checkpoint.interval, over them. */
+    @Mixin
+    JobOptionArgs jobOptions;
 
     @Option(names = "--out", defaultValue = "target/latency",
             description = "Folder of latency.jsonl (default: ${DEFAULT-VALUE}).")
@@ -65,10 +64,20 @@ final class BenchLatencyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast("--series", series, 1);
+        OptionChecks.atLeast("--parallelism", parallelism, 1);
+        OptionChecks.positive("--search-seconds", searchSeconds);
+        OptionChecks.positive("--start-rate", startRate);
+        OptionChecks.atLeast("--max-trials", maxTrials, 1);
+        OptionChecks.notNegative("--rate", rate);
+        OptionChecks.notNegative("--warmup-seconds", warmupSeconds);
+        OptionChecks.positive("--measure-seconds", measureSeconds);
+        jobOptions.config(); // every value and their combinations checked before a broker starts
+        Map<String, String> options = jobOptions.values();
         Files.createDirectories(out);
         Path results = out.resolve("latency.jsonl");
         LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(series, parallelism, seconds(searchSeconds),
-                seconds(warmupSeconds), seconds(measureSeconds), rate, startRate, maxTrials, jobOptions);
+                seconds(warmupSeconds), seconds(measureSeconds), rate, startRate, maxTrials, options);
         List<Map<String, Object>> lines = new LatencyBenchmark(settings).run(line -> {
             try {
                 String json = JSON.writeValueAsString(line);

@@ -18,7 +18,7 @@ class CommandLineTest {
                 List.of("bench", "step"), List.of("bench", "memory"), List.of("bench", "pipeline"), List.of("demo"),
                 List.of("run"), List.of("replay"), List.of("generate"), List.of("bench", "training"),
                 List.of("bench", "nab"), List.of("bench", "gpu"), List.of("bench", "scale"), List.of("bench", "soak"),
-                List.of("bench", "state"), List.of("cluster"), List.of("cluster", "start"), List.of("cluster", "stop"),
+                List.of("bench", "state"), List.of("bench", "latency"), List.of("cluster"), List.of("cluster", "start"), List.of("cluster", "stop"),
                 List.of("cluster", "status"), List.of("cluster", "submit"), List.of("cluster", "stop-job"))) {
             CommandLine cl = Main.commandLine();
             StringWriter out = new StringWriter();

@@ -31,7 +31,7 @@ class JobOptionArgsTest {
         return Stream.of(List.of("run"), List.of("demo"), List.of("replay", "history.csv"), List.of("cluster", "submit"),
                 List.of("bench", "step"), List.of("bench", "memory"), List.of("bench", "pipeline"),
                 List.of("bench", "training"), List.of("bench", "nab", "nab-folder"), List.of("bench", "gpu"),
-                List.of("bench", "soak"), List.of("bench", "scale"), List.of("bench", "state"));
+                List.of("bench", "soak"), List.of("bench", "scale"), List.of("bench", "state"), List.of("bench", "latency"));
     }
 
     @ParameterizedTest
