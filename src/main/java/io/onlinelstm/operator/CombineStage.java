@@ -62,7 +62,18 @@ public final class CombineStage {
         if (change != null && !Float.isNaN(s.lastAr)) {
             ar.update(s, change / unit);
         }
-        ar.shift(s, change == null ? 0.0 : change / unit, step.normalise(0, value));
+        ar.shift(s, change == null ? 0.0 : change / unit, level(step, value, unit));
+    }
+
+    /**
+     * The level input: the value's distance from the series' mean in typical changes, the unit of
+     * the target, so that a jump which inflates the level's spread does not rescale this input
+     * (the change scale moves far less); clipped at {@value OnlineAr#INPUT_CLIP} level deviations.
+     */
+    static double level(StepState step, double value, double unit) {
+        double bound = OnlineAr.INPUT_CLIP * step.scale(0) / unit;
+        double level = (value - step.mean[0]) / unit;
+        return Math.max(-bound, Math.min(bound, level));
     }
 
     /** Makes the next combined forecast; call after the step stage's complete. */

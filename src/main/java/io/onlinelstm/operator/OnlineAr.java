@@ -82,11 +82,12 @@ public final class OnlineAr {
         // The scale is trusted once it rests on a few residuals per coefficient.
         boolean warm = s.arUpdates >= 2 * n && variance > 0;
         double limit = RESIDUAL_CLIP * Math.sqrt(variance);
-        double used = warm ? Math.max(-limit, Math.min(limit, residual)) : residual;
-        double squared = warm ? Math.min(residual * residual, limit * limit) : residual * residual;
+        boolean outlier = warm && Math.abs(residual) > limit;
+        double squared = outlier ? limit * limit : residual * residual;
         s.arResidualVariance = s.arUpdates == 0 ? (float) squared
                 : (float) (RESIDUAL_DISCOUNT * variance + (1 - RESIDUAL_DISCOUNT) * squared);
         s.arUpdates++;
+        double used = outlier ? Math.copySign(limit, residual) : residual;
 
         unpack(s.arCovariance);
         double denominator = forgetting;
@@ -129,11 +130,11 @@ public final class OnlineAr {
         }
     }
 
-    /** Moves the inputs on by one reading: its normalised change and level. */
+    /** Moves the inputs on by one reading: its normalised change (clipped here) and level (clipped by the caller). */
     public void shift(CombineState s, double change, double level) {
         System.arraycopy(s.arInputs, 0, s.arInputs, 1, lags - 1);
         s.arInputs[0] = clip(change);
-        s.arInputs[lags] = clip(level);
+        s.arInputs[lags] = Double.isFinite(level) ? (float) level : 0f;
     }
 
     private static float clip(double v) {
