@@ -118,6 +118,24 @@ class CombineOperatorTest {
         assertTrue(squared < 0.8 * persistence, "and well below persistence's");
     }
 
+    /** Horizon 2: the first value is combined, the second stays the network's, unchanged. */
+    @Test
+    void withALongerHorizonOnlyTheFirstValueIsCombined() throws Exception {
+        ForecasterSettings two = new ForecasterSettings(ForecasterHarness.SMALL_MODEL.toBuilder().horizon(2).build(),
+                io.onlinelstm.model.ComputeDevice.CPU, 8, NEVER, 4, OutOfOrderPolicy.DEAD_LETTER, Duration.ZERO);
+        List<Reading> input = sines(2, 40, 5);
+        List<Forecast> network = run(two, input);
+        List<Forecast> combined = run(two.withCombine(COMBINE), input);
+        assertEquals(network.size(), combined.size());
+        int differ = 0;
+        for (int i = 0; i < network.size(); i++) {
+            assertEquals(2, combined.get(i).forecast.length);
+            assertEquals(network.get(i).forecast[1], combined.get(i).forecast[1], 0f, "the second value is the network's");
+            differ += network.get(i).forecast[0] != combined.get(i).forecast[0] ? 1 : 0;
+        }
+        assertTrue(differ > network.size() / 2, "the first value is combined: " + differ);
+    }
+
     /** The job's default per-series state (2 x 64 network, window 32, anomaly, AR over 24 lags): 4 KB at most. */
     @Test
     void theDefaultStatePerSeriesStaysWithinFourKilobytes() throws Exception {
