@@ -59,10 +59,16 @@ public final class CombineStage {
             combiner.observe(s, errors, combined / unit);
             out.error = combined;
         }
+        double input = change == null ? 0.0 : change / unit;
         if (change != null && !Float.isNaN(s.lastAr)) {
-            ar.update(s, change / unit);
+            double expected = ar.predict(s);
+            if (ar.update(s, input)) {
+                // An outlier enters the lags as the change that was expected, so that a spike does not
+                // echo through the next forecasts for as many readings as there are lags (a robust filter).
+                input = expected;
+            }
         }
-        ar.shift(s, change == null ? 0.0 : change / unit, level(step, value, unit));
+        ar.shift(s, input, level(step, value, unit));
     }
 
     /**

@@ -72,11 +72,13 @@ public final class OnlineAr {
     /**
      * Learns that the normalised change which followed the current inputs was {@code change}. Call
      * before {@link #shift}.
+     *
+     * @return whether the change was an outlier (its residual beyond the clip)
      */
-    public void update(CombineState s, double change) {
+    public boolean update(CombineState s, double change) {
         double residual = change - predict(s);
         if (!Double.isFinite(residual)) {
-            return;
+            return true;
         }
         double variance = s.arResidualVariance;
         // The scale is trusted once it rests on a few residuals per coefficient.
@@ -101,7 +103,7 @@ public final class OnlineAr {
         }
         if (!(denominator > 0) || !Double.isFinite(denominator)) {
             reset(s);
-            return;
+            return outlier;
         }
         for (int i = 0; i < n; i++) {
             s.arWeights[i] += (float) (px[i] / denominator * used);
@@ -117,17 +119,18 @@ public final class OnlineAr {
         double shrink = trace > bound ? bound / trace : 1.0;
         if (!(trace > 0) || !Double.isFinite(trace) || !finite(s.arWeights)) {
             reset(s);
-            return;
+            return outlier;
         }
         for (int i = 0, k = 0; i < n; i++) {
             if (!(p[i][i] > 0)) {
                 reset(s);
-                return;
+                return outlier;
             }
             for (int j = i; j < n; j++, k++) {
                 s.arCovariance[k] = (float) (p[i][j] * shrink);
             }
         }
+        return outlier;
     }
 
     /** Moves the inputs on by one reading: its normalised change (clipped here) and level (clipped by the caller). */
