@@ -11,7 +11,9 @@ import io.onlinelstm.state.CombineState;
  *
  * <p>Robust to jumps, so that one outage does not wreck the coefficients: inputs are clipped to
  * {@value #INPUT_CLIP}, and once the residual scale is known a residual beyond {@value
- * #RESIDUAL_CLIP} of its scale is clipped before it moves the coefficients (a Huber-like update).
+ * #RESIDUAL_CLIP} of its scale is clipped before it moves the coefficients (a Huber-like update);
+ * {@link #update} says so, and the caller then shifts in the change it expected instead (a robust
+ * filter: a spike does not echo through the next {@code lags} forecasts).
  * The covariance is bounded (its trace at most its prior's) so that forgetting on a series without
  * excitation cannot blow it up, and reset to the prior if it ever stops being a covariance. The
  * update runs in doubles; the state stores floats. No Flink here.
