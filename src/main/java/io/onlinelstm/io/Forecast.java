@@ -10,11 +10,24 @@ public class Forecast {
     public long ts;
     /** The reading's value. */
     public double value;
-    /** The next {@code horizon} values, in the series' own units. */
+    /**
+     * The next {@code horizon} values, in the series' own units. With forecaster.combine the first
+     * is the combination of the network, the online autoregression and persistence (see {@link
+     * #weights}); later ones (horizon > 1) are the network's own.
+     */
     public float[] forecast;
+    /** Weights of the members in the combined first value; null when combining is off. */
+    public MemberWeights weights;
+    /**
+     * Central 80 % interval around the first value, from the series' recent residuals of the
+     * combined forecast (discounted residual scale x 1.2816); null when combining is off or while
+     * the series has fewer than about ten scored forecasts.
+     */
+    public Double lower;
+    public Double upper;
     /** Version of the model that made this forecast. */
     public long modelVersion;
-    /** value minus the previous forecast's first value; null for a series' first reading. */
+    /** value minus the previous forecast's first value (the one emitted: combined when combining); null at first. */
     public Double error;
     /** value minus the previous value (the error persistence would have made); null at first. */
     public Double persistenceError;

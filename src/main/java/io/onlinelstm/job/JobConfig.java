@@ -12,6 +12,7 @@ import io.onlinelstm.training.PublishSettings;
 import io.onlinelstm.training.TrainingSettings;
 import io.onlinelstm.training.VersionedModel;
 import io.onlinelstm.operator.ForecastTarget;
+import io.onlinelstm.operator.CombineSettings;
 import io.onlinelstm.operator.ForecasterSettings;
 import io.onlinelstm.operator.OutOfOrderPolicy;
 import java.io.Serializable;
@@ -283,7 +284,23 @@ public final class JobConfig implements Serializable {
                 trainingMode().equals("inline"),
                 null,
                 ForecastTarget.parse(get(JobOptions.FORECAST_TARGET)),
-                anomaly());
+                anomaly(),
+                combine());
+    }
+
+    /** The combination's settings; null when forecaster.combine is false. */
+    public CombineSettings combine() {
+        if (!get(JobOptions.COMBINE)) {
+            return null;
+        }
+        try {
+            return new CombineSettings(get(JobOptions.AR_LAGS), get(JobOptions.AR_FORGETTING),
+                    get(JobOptions.COMBINE_DISCOUNT), get(JobOptions.COMBINE_SHARPNESS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid combination options (--" + JobOptions.AR_LAGS.key() + ", --"
+                    + JobOptions.AR_FORGETTING.key() + ", --" + JobOptions.COMBINE_DISCOUNT.key() + ", --"
+                    + JobOptions.COMBINE_SHARPNESS.key() + "): " + e.getMessage(), e);
+        }
     }
 
     public AnomalySettings anomaly() {

@@ -129,6 +129,33 @@ public final class JobOptions {
             .withDescription("What the network outputs: delta (the change from the current value, so persistence is"
                     + " its zero) or level (the next values themselves).");
 
+    public static final ConfigOption<Boolean> COMBINE = key("forecaster.combine")
+            .booleanType().defaultValue(true)
+            .withDescription("Emit, as each forecast's first value, a combination of the network, an online linear"
+                    + " autoregression of the series and persistence, weighted by each one's recent errors (the weights"
+                    + " and an 80 % interval come with it); errors and anomaly scores are then the combination's."
+                    + " false: the network's forecast as it is.");
+
+    public static final ConfigOption<Integer> AR_LAGS = key("forecaster.ar-lags")
+            .intType().defaultValue(24)
+            .withDescription("Recent changes the per-series autoregression looks at (besides the level and a bias);"
+                    + " its state grows with the square: 24 takes about 1.5 KB per series.");
+
+    public static final ConfigOption<Double> AR_FORGETTING = key("forecaster.ar-forgetting")
+            .doubleType().defaultValue(0.999)
+            .withDescription("Forgetting factor of the autoregression's least squares, in (0, 1]: 0.999 weighs"
+                    + " about the last 1,000 readings, 1 all of them alike.");
+
+    public static final ConfigOption<Double> COMBINE_DISCOUNT = key("forecaster.combine-discount")
+            .doubleType().defaultValue(0.99)
+            .withDescription("Per-reading discount of the members' past squared errors that set the weights and the"
+                    + " interval, in (0, 1): 0.99 weighs about the last 100 readings.");
+
+    public static final ConfigOption<Double> COMBINE_SHARPNESS = key("forecaster.combine-sharpness")
+            .doubleType().defaultValue(10.0)
+            .withDescription("How strongly the weights follow relative error: a member whose recent mean squared error"
+                    + " is the best one's x (1 + r) gets exp(-sharpness x r) of the best one's weight; 0: equal weights.");
+
     public static final ConfigOption<Duration> STATE_TTL = key("forecaster.state-ttl")
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("A series silent this long loses its state and starts afresh; 0 keeps state forever.");
@@ -312,7 +339,8 @@ public final class JobOptions {
                 KAFKA_STARTING_OFFSETS, KAFKA_DELIVERY_GUARANTEE, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_PROPERTIES, KAFKA_PROPERTIES_FILE,
                 INPUT_MAX_RECORD_BYTES,
                 MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
-                BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, FORECAST_TARGET, STATE_TTL,
+                BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, FORECAST_TARGET,
+                COMBINE, AR_LAGS, AR_FORGETTING, COMBINE_DISCOUNT, COMBINE_SHARPNESS, STATE_TTL,
                 ANOMALY_THRESHOLD, ANOMALY_WARMUP, ANOMALY_LONG_WINDOW, ANOMALY_SHORT_WINDOW, ANOMALY_QUIET_PERIOD,
                 TOPIC_ALERTS,
                 TRAINING_MODE, TRAINING_STRIDE, TRAINING_SAMPLE_RATE, TRAINING_BUFFER, TRAINING_HOLDOUT,

@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The bundle's work, free of Flink (the shell reads and writes the states around it): steps every
- * reading of a bundle, wave after wave, through the stages (step, windows, anomaly) with the
+ * reading of a bundle, wave after wave, through the stages (step, combine, windows, anomaly) with the
  * holder's model, and hands what comes out to an {@link Outputs}.
  */
 final class BundleFunction {
@@ -40,28 +40,34 @@ final class BundleFunction {
     private final StepStage step;
     private final WindowStage windows;
     private final AnomalyStage anomaly;
+    private final CombineStage combine;
     private final LiveErrorTracker liveErrors;
     private final BiConsumer<LstmModel, StepBatch> advance;
     // per-wave scratch, by position in the bundle
     private final Forecast[] forecasts;
     private final int[] rows;
     private final long[] scoredVersions;
+    /** The network's own error on each reading (NaN: none): what judges the network, whatever is emitted. */
+    private final double[] networkErrors;
 
     /**
      * @param anomaly null: no scores, no alerts
+     * @param combine null: the network's forecast is emitted as it is
      * @param liveErrors null: no live-error reports
      * @param advance the batched step (benchmarks swap in a no-op to measure everything around it)
      */
-    BundleFunction(int bundleSize, StepStage step, WindowStage windows, AnomalyStage anomaly,
+    BundleFunction(int bundleSize, StepStage step, WindowStage windows, AnomalyStage anomaly, CombineStage combine,
                    LiveErrorTracker liveErrors, BiConsumer<LstmModel, StepBatch> advance) {
         this.step = step;
         this.windows = windows;
         this.anomaly = anomaly;
+        this.combine = combine;
         this.liveErrors = liveErrors;
         this.advance = advance;
         this.forecasts = new Forecast[bundleSize];
         this.rows = new int[bundleSize];
         this.scoredVersions = new long[bundleSize];
+        this.networkErrors = new double[bundleSize];
     }
 
     WindowStage windows() {
@@ -74,7 +80,8 @@ final class BundleFunction {
     }
 
     SeriesState newState() {
-        return new SeriesState(step.newState(), windows.newState(), new io.onlinelstm.state.AnomalyState());
+        return new SeriesState(step.newState(), windows.newState(), new io.onlinelstm.state.AnomalyState(),
+                combine == null ? null : combine.newState());
     }
 
     /**
@@ -111,6 +118,11 @@ final class BundleFunction {
             Forecast forecast = step.prepare(reading, state.step);
             rows[i] = step.lastRow();
             forecasts[i] = forecast;
+            networkErrors[i] = forecast.error == null ? Double.NaN : forecast.error;
+            if (combine != null) {
+                state.combine = combine.ensure(state.combine);
+                combine.observe(state.combine, state.step, forecast, forecast.error);
+            }
             windows.push(state.window, step.lastInput());
             if (anomaly != null && anomaly.score(state.anomaly, state.step, forecast)) {
                 windows.flagAnomalous(state.window);
@@ -141,6 +153,9 @@ final class BundleFunction {
             Reading reading = bundle.get(i);
             SeriesState state = states.get(reading.key);
             step.complete(reading, state.step, rows[i], forecast, holder.version());
+            if (combine != null) {
+                combine.complete(state.combine, state.step, forecast);
+            }
             if (anomaly != null) {
                 Alert alert = anomaly.alert(reading, state.anomaly, forecast, scoredVersions[i]);
                 if (alert != null) {
@@ -148,8 +163,9 @@ final class BundleFunction {
                 }
             }
             forecast.latencyMs = Math.max(0, now - reading.arrivalMillis);
-            if (liveErrors != null && forecast.error != null) {
-                liveErrors.add(scoredVersions[i], Math.abs(forecast.error)).forEach(out::liveError);
+            if (liveErrors != null && !Double.isNaN(networkErrors[i])) {
+                // Rollback judges the network's versions, so by the network's own error.
+                liveErrors.add(scoredVersions[i], Math.abs(networkErrors[i])).forEach(out::liveError);
             }
             out.forecast(forecast, reading.ts);
         }

@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param initialModel the model to start from when there is no checkpoint; null: fresh from the seed
  * @param target whether the network forecasts levels or changes from the current value
  * @param anomaly how residuals become anomaly scores and alerts; null: no scoring
+ * @param combine how the network is combined with an online autoregression and persistence; null:
+ *     the network's forecast is emitted as it is
  */
 public record ForecasterSettings(
         LstmConfig model,
@@ -34,7 +36,8 @@ public record ForecasterSettings(
         boolean inlineTraining,
         VersionedModel initialModel,
         ForecastTarget target,
-        AnomalySettings anomaly) implements Serializable {
+        AnomalySettings anomaly,
+        CombineSettings combine) implements Serializable {
 
     public ForecasterSettings {
         if (bundleSize < 1) {
@@ -60,7 +63,8 @@ public record ForecasterSettings(
     /** Forecasting only: no training windows. */
     public ForecasterSettings(LstmConfig model, ComputeDevice device, int bundleSize, Duration maxWait, int window,
                               OutOfOrderPolicy outOfOrder, Duration stateTtl) {
-        this(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, null, false, null, ForecastTarget.LEVEL, null);
+        this(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, null, false, null, ForecastTarget.LEVEL, null,
+                null);
     }
 
     /** Input vectors kept per series: a window plus the targets after it. */
@@ -70,32 +74,38 @@ public record ForecasterSettings(
 
     public ForecasterSettings withBundleSize(int size) {
         return new ForecasterSettings(model, device, size, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initialModel, target, anomaly);
+                inlineTraining, initialModel, target, anomaly, combine);
     }
 
     public ForecasterSettings withTraining(TrainingSettings settings, boolean inline) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, settings,
-                inline, initialModel, target, anomaly);
+                inline, initialModel, target, anomaly, combine);
     }
 
     public ForecasterSettings withInitialModel(VersionedModel initial) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initial, target, anomaly);
+                inlineTraining, initial, target, anomaly, combine);
     }
 
     public ForecasterSettings withTarget(ForecastTarget newTarget) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initialModel, newTarget, anomaly);
+                inlineTraining, initialModel, newTarget, anomaly, combine);
     }
 
     /** Bundles that close only on size, barriers, watermarks and end of input: for deterministic replays. */
     public ForecasterSettings withoutMaxWait() {
         return new ForecasterSettings(model, device, bundleSize, Duration.ofDays(365), window, outOfOrder, stateTtl,
-                training, inlineTraining, initialModel, target, anomaly);
+                training, inlineTraining, initialModel, target, anomaly, combine);
     }
 
     public ForecasterSettings withAnomaly(AnomalySettings settings) {
         return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
-                inlineTraining, initialModel, target, settings);
+                inlineTraining, initialModel, target, settings, combine);
+    }
+
+    /** @param settings null: emit the network's forecast as it is */
+    public ForecasterSettings withCombine(CombineSettings settings) {
+        return new ForecasterSettings(model, device, bundleSize, maxWait, window, outOfOrder, stateTtl, training,
+                inlineTraining, initialModel, target, anomaly, settings);
     }
 }

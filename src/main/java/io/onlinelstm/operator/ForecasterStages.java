@@ -17,10 +17,11 @@ final class ForecasterStages {
         WindowStage windows = new WindowStage(settings.training(), settings.window(), settings.model().horizon(),
                 settings.model().features(), settings.target());
         AnomalyStage anomaly = settings.anomaly() == null ? null : new AnomalyStage(settings.anomaly());
+        CombineStage combine = settings.combine() == null ? null : new CombineStage(settings.combine());
         // The trainer judges versions by their live error: only useful when it is a separate operator.
         boolean reportLiveErrors = settings.training() != null && !settings.inlineTraining()
                 && settings.training().rollbackEnabled();
         LiveErrorTracker liveErrors = reportLiveErrors ? new LiveErrorTracker(LIVE_ERROR_REPORT_EVERY) : null;
-        return new BundleFunction(settings.bundleSize(), step, windows, anomaly, liveErrors, advance);
+        return new BundleFunction(settings.bundleSize(), step, windows, anomaly, combine, liveErrors, advance);
     }
 }

@@ -14,13 +14,23 @@ public final class SeriesState {
     public WindowRing window;
     /** Error statistics for anomaly scores and alerts. */
     public AnomalyState anomaly;
+    /**
+     * The online autoregression and the combination of forecasters; null when combining is off, and
+     * for series restored from a release before it (the combine stage starts it afresh).
+     */
+    public CombineState combine;
 
     public SeriesState() {}
 
     public SeriesState(StepState step, WindowRing window, AnomalyState anomaly) {
+        this(step, window, anomaly, null);
+    }
+
+    public SeriesState(StepState step, WindowRing window, AnomalyState anomaly, CombineState combine) {
         this.step = step;
         this.window = window;
         this.anomaly = anomaly;
+        this.combine = combine;
     }
 
     public static SeriesState create(int stateSize, int inputs, int windowCapacity) {
@@ -30,6 +40,6 @@ public final class SeriesState {
 
     SeriesState copy() {
         return new SeriesState(step == null ? null : step.copy(), window == null ? null : window.copy(),
-                anomaly == null ? null : anomaly.copy());
+                anomaly == null ? null : anomaly.copy(), combine == null ? null : combine.copy());
     }
 }

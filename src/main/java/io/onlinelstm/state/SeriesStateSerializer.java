@@ -18,7 +18,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * <ul>
  *   <li>format 1 (up to this release's predecessor): one flat list of fields, read into the parts;
  *   <li>format 2: the parts one after another, each behind its own layout byte, so one part can
- *       change its layout without touching the others.
+ *       change its layout without touching the others;
+ *   <li>format 3: format 2 plus a fourth part, the combine stage's (online autoregression and
+ *       combination weights), behind its layout byte and a presence flag (absent when combining is
+ *       off). Records of formats 1 and 2 are read with no combine part: the stage starts it afresh.
  * </ul>
  * Arrays go as one block of bytes each rather than value by value.
  */
@@ -29,7 +32,9 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
     public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer();
 
     /** Format written by {@link #serialize}. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
+    /** The three-part format of the previous release, still read. */
+    static final int THREE_PART_FORMAT = 2;
     /** The flat format of earlier releases, still read. */
     static final int FLAT_FORMAT = 1;
 
@@ -64,6 +69,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         writeStep(s.step, out);
         writeWindow(s.window, out);
         writeAnomaly(s.anomaly, out);
+        writeCombine(s.combine, out);
     }
 
     @Override
@@ -72,12 +78,16 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         if (format == FLAT_FORMAT) {
             return readFlat(in);
         }
-        if (format != FORMAT_VERSION) {
+        if (format != FORMAT_VERSION && format != THREE_PART_FORMAT) {
             throw new IOException("Series state written in format " + format + "; this build reads formats "
-                    + FLAT_FORMAT + " and " + FORMAT_VERSION
+                    + FLAT_FORMAT + " to " + FORMAT_VERSION
                     + ". Restore with the release that wrote the checkpoint or savepoint, or a newer one.");
         }
-        return new SeriesState(readStep(in), readWindow(in), readAnomaly(in));
+        SeriesState s = new SeriesState(readStep(in), readWindow(in), readAnomaly(in));
+        if (format == FORMAT_VERSION) {
+            s.combine = readCombine(in);
+        }
+        return s;
     }
 
     @Override
@@ -103,10 +113,13 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         out.clear();
         writeAnomaly(s.anomaly, out);
         bytes.put("anomaly", out.length());
+        out.clear();
+        writeCombine(s.combine, out);
+        bytes.put("combine", out.length());
         return bytes;
     }
 
-    // ---- parts, format 2 --------------------------------------------------------------------
+    // ---- parts, formats 2 and 3 --------------------------------------------------------------------
 
     private static void writeStep(StepState s, DataOutputView out) throws IOException {
         out.writeByte(StepState.LAYOUT);
@@ -176,6 +189,43 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         a.recentErrorsNext = in.readInt();
         a.lastAlertTs = in.readLong();
         return a;
+    }
+
+    private static void writeCombine(CombineState c, DataOutputView out) throws IOException {
+        out.writeByte(CombineState.LAYOUT);
+        out.writeBoolean(c != null);
+        if (c == null) {
+            return;
+        }
+        writeFloats(c.arInputs, out);
+        writeFloats(c.arWeights, out);
+        writeFloats(c.arCovariance, out);
+        out.writeFloat(c.arResidualVariance);
+        out.writeInt(c.arUpdates);
+        writeFloats(c.losses, out);
+        out.writeFloat(c.residualSquares);
+        out.writeFloat(c.scored);
+        out.writeFloat(c.lastAr);
+        out.writeFloat(c.lastCombined);
+    }
+
+    private static CombineState readCombine(DataInputView in) throws IOException {
+        expectLayout("combine", CombineState.LAYOUT, in.readByte());
+        if (!in.readBoolean()) {
+            return null;
+        }
+        CombineState c = new CombineState();
+        c.arInputs = readFloats(in);
+        c.arWeights = readFloats(in);
+        c.arCovariance = readFloats(in);
+        c.arResidualVariance = in.readFloat();
+        c.arUpdates = in.readInt();
+        c.losses = readFloats(in);
+        c.residualSquares = in.readFloat();
+        c.scored = in.readFloat();
+        c.lastAr = in.readFloat();
+        c.lastCombined = in.readFloat();
+        return c;
     }
 
     private static void expectLayout(String part, int expected, int found) throws IOException {

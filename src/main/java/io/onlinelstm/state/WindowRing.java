@@ -7,7 +7,7 @@ package io.onlinelstm.state;
  */
 public final class WindowRing {
 
-    /** Layout of this part in {@link SeriesStateSerializer}'s format 2; bump it when a field changes. */
+    /** Layout of this part in {@link SeriesStateSerializer}'s formats 2 and 3; bump it when a field changes. */
     static final int LAYOUT = 1;
 
     /** capacity x inputs floats. */

@@ -89,4 +89,32 @@ class StateUpgradeTest {
             }
         }
     }
+
+    /** With combining on, restored series start the combination afresh and go on forecasting. */
+    @Test
+    void aSnapshotOfThePreviousFormatRestoresWithAFreshCombination(@TempDir Path tmp) throws Exception {
+        Path snapshotFile = tmp.resolve("forecaster-format1.snapshot");
+        try (InputStream in = getClass().getResourceAsStream("/upgrade/forecaster-format1.snapshot")) {
+            Files.copy(in, snapshotFile);
+        }
+        OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(snapshotFile.toString());
+        List<Reading> readings = ForecasterHarness.sines(3, 60, 11).subList(150, 180);
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, Reading, ModelUpdate, Forecast>(
+                new ForecastOperator(settings().withCombine(CombineStageTest.DEFAULTS)), r -> r.key, u -> "",
+                Types.STRING)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            for (Reading r : readings) {
+                h.processElement1(new StreamRecord<>(r, r.ts));
+            }
+            h.endInput1();
+            List<Forecast> actual = h.extractOutputValues();
+            assertEquals(readings.size(), actual.size());
+            for (Forecast f : actual) {
+                assertEquals(1.0, f.weights.lstm + f.weights.ar + f.weights.persistence, 1e-9);
+                org.junit.jupiter.api.Assertions.assertNotNull(f.error, "the restored last forecast is scored");
+            }
+        }
+    }
 }

@@ -78,6 +78,17 @@ class SeriesStateTest {
         s.anomaly.recentErrors = new float[] {1, 2, 3};
         s.anomaly.recentErrorsNext = 2;
         s.anomaly.lastAlertTs = 1234;
+        s.combine = CombineState.create(3, 100f);
+        s.combine.arInputs[1] = 0.5f;
+        s.combine.arWeights[2] = -0.25f;
+        s.combine.arCovariance[4] = 7f;
+        s.combine.arResidualVariance = 1.5f;
+        s.combine.arUpdates = 42;
+        s.combine.losses[CombineState.AR] = 3f;
+        s.combine.residualSquares = 2f;
+        s.combine.scored = 9.5f;
+        s.combine.lastAr = 3.25f;
+        s.combine.lastCombined = 3.5f;
         return s;
     }
 
@@ -102,6 +113,24 @@ class SeriesStateTest {
         assertArrayEquals(s.anomaly.recentErrors, r.anomaly.recentErrors);
         assertEquals(s.anomaly.recentErrorsNext, r.anomaly.recentErrorsNext);
         assertEquals(s.anomaly.lastAlertTs, r.anomaly.lastAlertTs);
+        assertSameCombine(s.combine, r.combine);
+    }
+
+    static void assertSameCombine(CombineState s, CombineState r) {
+        if (s == null || r == null) {
+            assertEquals(s, r);
+            return;
+        }
+        assertArrayEquals(s.arInputs, r.arInputs);
+        assertArrayEquals(s.arWeights, r.arWeights);
+        assertArrayEquals(s.arCovariance, r.arCovariance);
+        assertEquals(s.arResidualVariance, r.arResidualVariance);
+        assertEquals(s.arUpdates, r.arUpdates);
+        assertArrayEquals(s.losses, r.losses);
+        assertEquals(s.residualSquares, r.residualSquares);
+        assertEquals(s.scored, r.scored);
+        assertEquals(s.lastAr, r.lastAr);
+        assertEquals(s.lastCombined, r.lastCombined);
     }
 
     @Test
@@ -112,6 +141,26 @@ class SeriesStateTest {
         SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertSameState(s, r);
         assertSameState(s, SeriesStateSerializer.INSTANCE.copy(s));
+        // Combining off: the part is written absent and read back absent.
+        s.combine = null;
+        out.clear();
+        SeriesStateSerializer.INSTANCE.serialize(s, out);
+        assertSameState(s, SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())));
+    }
+
+    /** Format 2 of the previous release: the three parts without the combine part, read with none. */
+    @Test
+    void theThreePartFormatOfThePreviousReleaseIsReadWithoutACombinePart() throws Exception {
+        SeriesState s = sample();
+        DataOutputSerializer full = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(s, full);
+        byte[] bytes = full.getCopyOfBuffer();
+        int combineBytes = SeriesStateSerializer.bytesByPart(s).get("combine");
+        byte[] format2 = java.util.Arrays.copyOf(bytes, bytes.length - combineBytes);
+        format2[0] = 2;
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(format2));
+        s.combine = null;
+        assertSameState(s, r);
     }
 
     /** Format 1 as the earlier releases wrote it: one flat field list, value by value. */
@@ -141,6 +190,7 @@ class SeriesStateTest {
         out.writeLong(s.anomaly.lastAlertTs);
         out.writeInt(s.window.hold);
         SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        s.combine = null; // format 1 predates the combination: the stage starts it afresh
         assertSameState(s, r);
     }
 
@@ -169,6 +219,8 @@ class SeriesStateTest {
         assertEquals(out.length(), parts.values().stream().mapToInt(Integer::intValue).sum(), parts.toString());
         // h and c: 2 x (4 + 4 x 4) bytes at least.
         assertTrue(parts.get("step") > 40, parts.toString());
+        // 3 lags: inputs 4, weights 5, covariance 15 floats, with their lengths.
+        assertTrue(parts.get("combine") > 4 * 24, parts.toString());
     }
 
     private static void flatFloats(float[] a, DataOutputSerializer out) throws IOException {

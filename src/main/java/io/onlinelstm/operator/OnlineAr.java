@@ -1,0 +1,185 @@
+package io.onlinelstm.operator;
+
+import io.onlinelstm.state.CombineState;
+
+/**
+ * Online linear autoregression of a series' next change, on the arrays of a {@link CombineState}:
+ * recursive least squares with forgetting over {@code lags} recent changes, the current level and a
+ * bias (together the same model as an AR(lags + 1) on levels with a mean, but with inputs of
+ * comparable scale). Inputs are normalised by the caller: changes in units of the series' typical
+ * change, the level as a z-score.
+ *
+ * <p>Robust to jumps, so that one outage does not wreck the coefficients: inputs are clipped to
+ * {@value #INPUT_CLIP}, and once the residual scale is known a residual beyond {@value
+ * #RESIDUAL_CLIP} of its scale is clipped before it moves the coefficients (a Huber-like update);
+ * {@link #update} says so, and the caller then shifts in the change it expected instead (a robust
+ * filter: a spike does not echo through the next {@code lags} forecasts).
+ * The covariance is bounded (its trace at most its prior's) so that forgetting on a series without
+ * excitation cannot blow it up, and reset to the prior if it ever stops being a covariance. The
+ * update runs in doubles; the state stores floats. No Flink here.
+ */
+public final class OnlineAr {
+
+    /** Largest normalised input: a jump of many typical changes counts as this many. */
+    static final float INPUT_CLIP = 8f;
+    /** Residuals beyond this many residual scales are clipped before they move the coefficients. */
+    static final double RESIDUAL_CLIP = 4.0;
+    /** Discount of the residual scale: about the last 100 residuals. */
+    static final double RESIDUAL_DISCOUNT = 0.99;
+    /** Prior variance of every coefficient (inputs are of unit scale: a weak prior). */
+    static final float INITIAL_VARIANCE = 100f;
+
+    private final int lags;
+    private final int n;
+    private final double forgetting;
+    // scratch, reused
+    private final double[] x;
+    private final double[] px;
+    private final double[][] p;
+
+    /** @param forgetting lambda in (0, 1]: 1 never forgets; 0.999 remembers about the last 1,000 changes */
+    public OnlineAr(int lags, double forgetting) {
+        if (lags < 1) {
+            throw new IllegalArgumentException("AR lags must be >= 1, got " + lags);
+        }
+        if (!(forgetting > 0 && forgetting <= 1)) {
+            throw new IllegalArgumentException("AR forgetting must be in (0, 1], got " + forgetting);
+        }
+        this.lags = lags;
+        this.n = lags + 2;
+        this.forgetting = forgetting;
+        this.x = new double[n];
+        this.px = new double[n];
+        this.p = new double[n][n];
+    }
+
+    public int lags() {
+        return lags;
+    }
+
+    public CombineState newState() {
+        return CombineState.create(lags, INITIAL_VARIANCE);
+    }
+
+    /** The forecast of the next normalised change from the current inputs (0, persistence, when fresh). */
+    public double predict(CombineState s) {
+        fillX(s);
+        double y = 0;
+        for (int i = 0; i < n; i++) {
+            y += s.arWeights[i] * x[i];
+        }
+        return y;
+    }
+
+    /**
+     * Learns that the normalised change which followed the current inputs was {@code change}. Call
+     * before {@link #shift}.
+     *
+     * @return whether the change was an outlier (its residual beyond the clip)
+     */
+    public boolean update(CombineState s, double change) {
+        double residual = change - predict(s);
+        if (!Double.isFinite(residual)) {
+            return true;
+        }
+        double variance = s.arResidualVariance;
+        // The scale is trusted once it rests on a few residuals per coefficient.
+        boolean warm = s.arUpdates >= 2 * n && variance > 0;
+        double limit = RESIDUAL_CLIP * Math.sqrt(variance);
+        boolean outlier = warm && Math.abs(residual) > limit;
+        double squared = outlier ? limit * limit : residual * residual;
+        s.arResidualVariance = s.arUpdates == 0 ? (float) squared
+                : (float) (RESIDUAL_DISCOUNT * variance + (1 - RESIDUAL_DISCOUNT) * squared);
+        s.arUpdates++;
+        double used = outlier ? Math.copySign(limit, residual) : residual;
+
+        unpack(s.arCovariance);
+        double denominator = forgetting;
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += p[i][j] * x[j];
+            }
+            px[i] = sum;
+            denominator += x[i] * sum;
+        }
+        if (!(denominator > 0) || !Double.isFinite(denominator)) {
+            reset(s);
+            return outlier;
+        }
+        for (int i = 0; i < n; i++) {
+            s.arWeights[i] += (float) (px[i] / denominator * used);
+        }
+        double trace = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                p[i][j] = (p[i][j] - px[i] * px[j] / denominator) / forgetting;
+            }
+            trace += p[i][i];
+        }
+        double bound = n * (double) INITIAL_VARIANCE;
+        double shrink = trace > bound ? bound / trace : 1.0;
+        if (!(trace > 0) || !Double.isFinite(trace) || !finite(s.arWeights)) {
+            reset(s);
+            return outlier;
+        }
+        for (int i = 0, k = 0; i < n; i++) {
+            if (!(p[i][i] > 0)) {
+                reset(s);
+                return outlier;
+            }
+            for (int j = i; j < n; j++, k++) {
+                s.arCovariance[k] = (float) (p[i][j] * shrink);
+            }
+        }
+        return outlier;
+    }
+
+    /** Moves the inputs on by one reading: its normalised change (clipped here) and level (clipped by the caller). */
+    public void shift(CombineState s, double change, double level) {
+        System.arraycopy(s.arInputs, 0, s.arInputs, 1, lags - 1);
+        s.arInputs[0] = clip(change);
+        s.arInputs[lags] = Double.isFinite(level) ? (float) level : 0f;
+    }
+
+    private static float clip(double v) {
+        if (!Double.isFinite(v)) {
+            return 0f;
+        }
+        return (float) Math.max(-INPUT_CLIP, Math.min(INPUT_CLIP, v));
+    }
+
+    /** Forgets the coefficients' certainty (never the coefficients): numerical trouble, start learning again. */
+    private void reset(CombineState s) {
+        if (!finite(s.arWeights)) {
+            java.util.Arrays.fill(s.arWeights, 0f);
+        }
+        CombineState fresh = CombineState.create(lags, INITIAL_VARIANCE);
+        System.arraycopy(fresh.arCovariance, 0, s.arCovariance, 0, fresh.arCovariance.length);
+    }
+
+    private static boolean finite(float[] a) {
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void fillX(CombineState s) {
+        for (int i = 0; i <= lags; i++) {
+            x[i] = s.arInputs[i];
+        }
+        x[lags + 1] = 1.0;
+    }
+
+    private void unpack(float[] triangle) {
+        for (int i = 0, k = 0; i < n; i++) {
+            for (int j = i; j < n; j++, k++) {
+                p[i][j] = triangle[k];
+                p[j][i] = triangle[k];
+            }
+        }
+    }
+}
