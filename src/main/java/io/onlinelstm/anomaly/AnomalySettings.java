@@ -11,9 +11,16 @@ import java.time.Duration;
  * @param longWindow readings over which the series' usual error is learnt (exponential weighting)
  * @param shortWindow recent readings whose mean error is judged against the usual error
  * @param quietPeriod event time after an alert during which the same series raises no other
+ * @param scoreCombined score the residual of the emitted (combined) forecast instead of the
+ *     network's own
  */
-public record AnomalySettings(double threshold, int warmup, int longWindow, int shortWindow, Duration quietPeriod)
-        implements Serializable {
+public record AnomalySettings(double threshold, int warmup, int longWindow, int shortWindow, Duration quietPeriod,
+                              boolean scoreCombined) implements Serializable {
+
+    /** The network's own residual: see {@code anomaly.residual} for why that is the default. */
+    public AnomalySettings(double threshold, int warmup, int longWindow, int shortWindow, Duration quietPeriod) {
+        this(threshold, warmup, longWindow, shortWindow, quietPeriod, false);
+    }
 
     public AnomalySettings {
         if (!(threshold > 0 && threshold <= 1)) {

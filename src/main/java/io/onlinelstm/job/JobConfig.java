@@ -306,7 +306,7 @@ public final class JobConfig implements Serializable {
     public AnomalySettings anomaly() {
         return new AnomalySettings(get(JobOptions.ANOMALY_THRESHOLD), get(JobOptions.ANOMALY_WARMUP),
                 get(JobOptions.ANOMALY_LONG_WINDOW), get(JobOptions.ANOMALY_SHORT_WINDOW),
-                get(JobOptions.ANOMALY_QUIET_PERIOD));
+                get(JobOptions.ANOMALY_QUIET_PERIOD), "combined".equals(get(JobOptions.ANOMALY_RESIDUAL)));
     }
 
     /** One of committed-or-earliest, earliest, latest. */

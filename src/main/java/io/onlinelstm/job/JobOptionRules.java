@@ -45,6 +45,7 @@ public final class JobOptionRules {
         rule(JobOptions.ANOMALY_LONG_WINDOW, intRange(2, Integer.MAX_VALUE));
         rule(JobOptions.ANOMALY_SHORT_WINDOW, intRange(1, Integer.MAX_VALUE));
         rule(JobOptions.ANOMALY_QUIET_PERIOD, durationAtLeast(Duration.ZERO));
+        rule(JobOptions.ANOMALY_RESIDUAL, oneOf("network", "combined"));
         rule(JobOptions.TRAINING_MODE, oneOf("off", "async", "inline"));
         rule(JobOptions.TRAINING_STRIDE, intRange(1, Integer.MAX_VALUE));
         rule(JobOptions.TRAINING_SAMPLE_RATE, v -> ((Double) v) > 0 && ((Double) v) <= 1 ? null : "must be a number in (0, 1], got " + v);

@@ -30,20 +30,31 @@ public final class AnomalyStage {
     }
 
     /**
-     * Scores the forecast's error in units of the series' typical change, sets {@link
-     * Forecast#anomalyScore}, and says whether the reading is anomalous. Readings without a
-     * forecast (a series' first) score 0.
+     * Scores a residual of the forecast made for this reading in units of the series' typical
+     * change, sets {@link Forecast#anomalyScore}, and says whether the reading is anomalous.
+     * Readings without a forecast (a series' first) score 0.
+     *
+     * @param residual the reading minus the forecast the detector judges (see {@link #residual});
+     *     NaN when there was none
      */
-    public boolean score(AnomalyState state, StepState step, Forecast forecast) {
-        if (forecast.error == null) {
+    public boolean score(AnomalyState state, StepState step, Forecast forecast, double residual) {
+        if (forecast.error == null || Double.isNaN(residual)) {
             return false;
         }
-        forecast.anomalyScore = scorer.score(state, Math.abs(forecast.error) / step.changeScale());
+        forecast.anomalyScore = scorer.score(state, Math.abs(residual) / step.changeScale());
         boolean anomalous = forecast.anomalyScore >= settings.threshold();
         if (anomalous) {
             anomalousReadings.inc();
         }
         return anomalous;
+    }
+
+    /** The residual this stage judges: the emitted forecast's or the network's own (anomaly.residual). */
+    public double residual(Forecast emitted, double networkError) {
+        if (settings.scoreCombined()) {
+            return emitted.error == null ? Double.NaN : emitted.error;
+        }
+        return networkError;
     }
 
     /**

@@ -124,7 +124,7 @@ final class BundleFunction {
                 combine.observe(state.combine, state.step, forecast, forecast.error);
             }
             windows.push(state.window, step.lastInput());
-            if (anomaly != null && anomaly.score(state.anomaly, state.step, forecast)) {
+            if (anomaly != null && anomaly.score(state.anomaly, state.step, forecast, anomaly.residual(forecast, networkErrors[i]))) {
                 windows.flagAnomalous(state.window);
             }
             TrainingWindow window = windows.offer(reading, state.window, state.step, now);

@@ -71,19 +71,37 @@ class StagesTest {
         java.util.Random random = new java.util.Random(5);
         for (int i = 0; i < 200; i++) {
             Forecast f = forecast(random.nextGaussian() * 0.1);
-            assertFalse(anomaly.score(state, step, f) && i < 20, "no anomaly during warm-up");
+            assertFalse(anomaly.score(state, step, f, f.error) && i < 20, "no anomaly during warm-up");
         }
         Forecast jump = forecast(50);
-        assertTrue(anomaly.score(state, step, jump), "a jump of 500 usual errors is anomalous: " + jump.anomalyScore);
+        assertTrue(anomaly.score(state, step, jump, jump.error), "a jump of 500 usual errors is anomalous: " + jump.anomalyScore);
         Alert alert = anomaly.alert(reading("a", 5_000, 60), state, jump, 3);
         assertNotNull(alert);
         assertEquals(3, alert.modelVersion);
         assertEquals(10.0, alert.forecast, 1e-9);
         Forecast again = forecast(50);
-        anomaly.score(state, step, again);
+        anomaly.score(state, step, again, again.error);
         assertNull(anomaly.alert(reading("a", 5_500, 60), state, again, 3), "within the quiet period");
         assertEquals(1, anomaly.alertsRaised.getCount());
-        assertFalse(anomaly.score(state, step, new Forecast()), "a series' first reading has no error to score");
+        assertFalse(anomaly.score(state, step, new Forecast(), Double.NaN), "a series' first reading has no error to score");
+    }
+
+    @Test
+    void theAnomalyStageJudgesTheResidualItIsSetTo() {
+        Forecast emitted = forecast(0.5);
+        AnomalyStage network = new AnomalyStage(new AnomalySettings(0.99, 20, 100, 1, Duration.ZERO));
+        AnomalyStage combined = new AnomalyStage(new AnomalySettings(0.99, 20, 100, 1, Duration.ZERO, true));
+        assertEquals(2.0, network.residual(emitted, 2.0), 1e-12);
+        assertEquals(0.5, combined.residual(emitted, 2.0), 1e-12);
+        assertTrue(Double.isNaN(combined.residual(new Forecast(), 2.0)), "no emitted forecast, nothing to judge");
+        // The score follows the residual given, not the emitted error.
+        AnomalyState state = new AnomalyState();
+        StepState step = StepState.create(2, 1);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 200; i++) {
+            network.score(state, step, forecast(0.0), random.nextGaussian() * 0.1);
+        }
+        assertTrue(network.score(state, step, forecast(0.0), 50), "a network residual of 500 usual errors is anomalous");
     }
 
     private static Forecast forecast(double error) {
