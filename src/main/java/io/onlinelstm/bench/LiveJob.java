@@ -154,9 +154,7 @@ final class LiveJob implements AutoCloseable {
     public void close() {
         if (client != null) {
             try {
-                client.cancel().get(30, TimeUnit.SECONDS);
-                // Wait until the local cluster behind the job is really gone.
-                client.getJobExecutionResult().handle((r, e) -> null).get(60, TimeUnit.SECONDS);
+                io.onlinelstm.job.LocalJobs.cancelAndAwait(client, java.time.Duration.ofSeconds(60));
             } catch (Exception e) {
                 LOG.warn("Cancelling the benchmark job: {}", e.toString());
             }

@@ -9,7 +9,6 @@ import io.onlinelstm.job.StatusLoop;
 import io.onlinelstm.job.StopOnSignal;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
@@ -51,11 +50,7 @@ final class LocalRun {
 
     private static void cancel(JobClient job, PrintStream out) {
         try {
-            if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                job.cancel().get(30, TimeUnit.SECONDS);
-            }
-            // Wait until the local cluster behind the job is really gone.
-            job.getJobExecutionResult().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+            io.onlinelstm.job.LocalJobs.cancelAndAwait(job, java.time.Duration.ofSeconds(30));
             out.printf("Job %s cancelled.%n", job.getJobID());
         } catch (Exception e) {
             LOG.warn("Cancelling job {}: {}", job.getJobID(), e.toString());

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -109,9 +108,7 @@ public final class DemoRunner {
             }
             if (job != null) {
                 try {
-                    job.cancel().get(30, TimeUnit.SECONDS);
-                    // Wait until the local cluster behind the job is really gone.
-                    job.getJobExecutionResult().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+                    io.onlinelstm.job.LocalJobs.cancelAndAwait(job, java.time.Duration.ofSeconds(30));
                 } catch (Exception e) {
                     LOG.warn("Cancelling the demo job: {}", e.toString());
                 }
