@@ -35,7 +35,10 @@ public final class OnlineAr {
     // scratch, reused
     private final double[] x;
     private final double[] px;
-    private final double[][] p;
+    /** The updated covariance's upper triangle, in doubles until it is known to be sound. */
+    private final double[] updated;
+    /** Index of each diagonal element in the packed upper triangle. */
+    private final int[] diagonal;
 
     /** @param forgetting lambda in (0, 1]: 1 never forgets; 0.999 remembers about the last 1,000 changes */
     public OnlineAr(int lags, double forgetting) {
@@ -50,7 +53,11 @@ public final class OnlineAr {
         this.forgetting = forgetting;
         this.x = new double[n];
         this.px = new double[n];
-        this.p = new double[n][n];
+        this.updated = new double[n * (n + 1) / 2];
+        this.diagonal = new int[n];
+        for (int i = 0, k = 0; i < n; k += n - i, i++) {
+            diagonal[i] = k;
+        }
     }
 
     public int lags() {
@@ -93,29 +100,39 @@ public final class OnlineAr {
         s.arUpdates++;
         double used = outlier ? Math.copySign(limit, residual) : residual;
 
-        unpack(s.arCovariance);
+        // P x straight from the packed upper triangle (P is symmetric): no n x n copy per reading,
+        // which made this update the costliest Java code of the job.
+        float[] triangle = s.arCovariance;
+        java.util.Arrays.fill(px, 0.0);
+        for (int i = 0, k = 0; i < n; i++) {
+            double xi = x[i];
+            double sum = triangle[k++] * xi;
+            for (int j = i + 1; j < n; j++, k++) {
+                double pij = triangle[k];
+                sum += pij * x[j];
+                px[j] += pij * xi;
+            }
+            px[i] += sum;
+        }
         double denominator = forgetting;
         for (int i = 0; i < n; i++) {
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
-                sum += p[i][j] * x[j];
-            }
-            px[i] = sum;
-            denominator += x[i] * sum;
+            denominator += x[i] * px[i];
         }
         if (!(denominator > 0) || !Double.isFinite(denominator)) {
             reset(s);
             return outlier;
         }
+        double gain = used / denominator;
         for (int i = 0; i < n; i++) {
-            s.arWeights[i] += (float) (px[i] / denominator * used);
+            s.arWeights[i] += (float) (px[i] * gain);
         }
         double trace = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i; j < n; j++) {
-                p[i][j] = (p[i][j] - px[i] * px[j] / denominator) / forgetting;
+        for (int i = 0, k = 0; i < n; i++) {
+            double scaled = px[i] / denominator;
+            for (int j = i; j < n; j++, k++) {
+                updated[k] = (triangle[k] - scaled * px[j]) / forgetting;
             }
-            trace += p[i][i];
+            trace += updated[diagonal[i]];
         }
         double bound = n * (double) INITIAL_VARIANCE;
         double shrink = trace > bound ? bound / trace : 1.0;
@@ -123,14 +140,14 @@ public final class OnlineAr {
             reset(s);
             return outlier;
         }
-        for (int i = 0, k = 0; i < n; i++) {
-            if (!(p[i][i] > 0)) {
+        for (int i = 0; i < n; i++) {
+            if (!(updated[diagonal[i]] > 0)) {
                 reset(s);
                 return outlier;
             }
-            for (int j = i; j < n; j++, k++) {
-                s.arCovariance[k] = (float) (p[i][j] * shrink);
-            }
+        }
+        for (int k = 0; k < triangle.length; k++) {
+            triangle[k] = (float) (updated[k] * shrink);
         }
         return outlier;
     }
@@ -172,14 +189,5 @@ public final class OnlineAr {
             x[i] = s.arInputs[i];
         }
         x[lags + 1] = 1.0;
-    }
-
-    private void unpack(float[] triangle) {
-        for (int i = 0, k = 0; i < n; i++) {
-            for (int j = i; j < n; j++, k++) {
-                p[i][j] = triangle[k];
-                p[j][i] = triangle[k];
-            }
-        }
     }
 }
