@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onlinelstm.io.JsonCodec;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole job on a real Kafka broker and a Flink MiniCluster at parallelism 2 with exactly-once
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
 
     @Test
-    void exactlyOneForecastPerValidReadingAndEveryBadOneInTheDeadLetterTopic() throws Exception {
+    void exactlyOneForecastPerValidReadingAndEveryBadOneInTheDeadLetterTopic(@TempDir Path store) throws Exception {
         kafka.createTopics(2, "readings", "forecasts", "readings-dlq", "alerts");
         int keys = 500;
         int perKey = 20;
@@ -68,7 +70,9 @@ class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
                 "forecaster.bundle-size", "64",
                 "input.max-record-bytes", "2048",
                 "model.hidden-size", "16",
-                "training.mode", "off"));
+                "training.mode", "off",
+                // A store of its own: the default folder may hold another run's versions.
+                "model.store", store.toUri().toString()));
         JobClient job = ForecastJob.start(env, config);
         try {
             int expected = keys * perKey;
@@ -114,7 +118,7 @@ class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
      * consumer nothing.
      */
     @Test
-    void atLeastOnceForecastsAreVisibleBeforeAnyCheckpoint() throws Exception {
+    void atLeastOnceForecastsAreVisibleBeforeAnyCheckpoint(@TempDir Path store) throws Exception {
         // The broker is the class's: topics of this test's own.
         kafka.createTopics(2, "alo-readings", "alo-forecasts", "alo-dlq", "alo-alerts");
         int keys = 20;
@@ -143,7 +147,8 @@ class ForecastJobIntegrationTest extends KafkaFlinkTestBase {
                 Map.entry("checkpoint.interval", "30 d"),
                 Map.entry("forecaster.bundle-size", "16"),
                 Map.entry("model.hidden-size", "16"),
-                Map.entry("training.mode", "off")));
+                Map.entry("training.mode", "off"),
+                Map.entry("model.store", store.toUri().toString())));
         JobClient job = ForecastJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
         try {
             int expected = keys * perKey;

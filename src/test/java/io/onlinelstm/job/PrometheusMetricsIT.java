@@ -60,7 +60,7 @@ class PrometheusMetricsIT {
     }
 
     @Test
-    void everyMetricTheDashboardAndTheRulesQueryIsServed() throws Exception {
+    void everyMetricTheDashboardAndTheRulesQueryIsServed(@org.junit.jupiter.api.io.TempDir Path store) throws Exception {
         Set<String> exact = new TreeSet<>();
         Set<String> prefixes = new TreeSet<>();
         for (Path file : List.of(Path.of("deploy/grafana/online-lstm-dashboard.json"), Path.of("deploy/prometheus/rules.yml"))) {
@@ -92,7 +92,8 @@ class PrometheusMetricsIT {
                     "job.parallelism", "2",
                     "checkpoint.interval", "1 s",
                     "model.hidden-size", "16",
-                    "training.mode", "off"));
+                    "training.mode", "off",
+                    "model.store", store.toUri().toString()));
             JobClient job = ForecastJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
             try {
                 // Forecasts committed: sources, forecasters and checkpoints have all run.
