@@ -69,6 +69,11 @@ public final class LatencyBenchmark {
             Double sustained = null;
             double rate = settings.rate();
             if (rate <= 0) {
+                // The JVM's first job runs cold (JIT, PyTorch's first steps) and fails rates it keeps up
+                // with warm: one trial at the first estimate warms it and is reported, not judged.
+                Map<String, Object> warm = trial(kafka, settings.startRate());
+                warm.put("phase", "warm-up");
+                emit.accept(warm);
                 RateSearch search = new RateSearch(settings.startRate(), 1.5, 1.1, settings.maxTrials(), 100);
                 sustained = search.run(r -> {
                     Map<String, Object> line = trial(kafka, r);
