@@ -61,11 +61,10 @@ public final class CombineStage {
         }
         double input = change == null ? 0.0 : change / unit;
         if (change != null && !Float.isNaN(s.lastAr)) {
-            double expected = ar.predict(s);
             if (ar.update(s, input)) {
                 // An outlier enters the lags as the change that was expected, so that a spike does not
                 // echo through the next forecasts for as many readings as there are lags (a robust filter).
-                input = expected;
+                input = ar.lastPrediction();
             }
         }
         ar.shift(s, input, level(step, value, unit));

@@ -35,6 +35,8 @@ public final class OnlineAr {
     // scratch, reused
     private final double[] x;
     private final double[] px;
+    /** What the last {@link #update} predicted before it learnt: the change an outlier is replaced by. */
+    private double predicted;
     /** The updated covariance's upper triangle, in doubles until it is known to be sound. */
     private final double[] updated;
     /** Index of each diagonal element in the packed upper triangle. */
@@ -85,7 +87,8 @@ public final class OnlineAr {
      * @return whether the change was an outlier (its residual beyond the clip)
      */
     public boolean update(CombineState s, double change) {
-        double residual = change - predict(s);
+        predicted = predict(s);
+        double residual = change - predicted;
         if (!Double.isFinite(residual)) {
             return true;
         }
@@ -150,6 +153,11 @@ public final class OnlineAr {
             triangle[k] = (float) (updated[k] * shrink);
         }
         return outlier;
+    }
+
+    /** The change the last {@link #update} expected, from the inputs it learnt on. */
+    public double lastPrediction() {
+        return predicted;
     }
 
     /** Moves the inputs on by one reading: its normalised change (clipped here) and level (clipped by the caller). */
