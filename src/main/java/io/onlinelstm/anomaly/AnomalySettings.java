@@ -2,24 +2,32 @@ package io.onlinelstm.anomaly;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * How forecast residuals become anomaly scores and alerts.
+ * How readings become anomaly scores and alerts.
  *
  * @param threshold a score at or above this is anomalous and may raise an alert
- * @param warmup scored readings per series before its score can be non-zero
- * @param longWindow readings over which the series' usual error is learnt (exponential weighting)
- * @param shortWindow recent readings whose mean error is judged against the usual error
- * @param quietPeriod event time after an alert during which the same series raises no other
+ * @param warmup readings per series before any part of the detector can fire
+ * @param longWindow readings over which the series' usual errors are learnt (exponential weighting)
+ * @param shortWindow recent readings whose mean error is judged against the usual ones
+ * @param quietPeriod event time without an anomalous reading after which a series' open alert clears
  * @param scoreCombined score the residual of the emitted (combined) forecast instead of the
  *     network's own
+ * @param rangeTolerance share of a series' range beyond which a value is out of range
+ * @param parts the detector's parts that are on
  */
 public record AnomalySettings(double threshold, int warmup, int longWindow, int shortWindow, Duration quietPeriod,
-                              boolean scoreCombined) implements Serializable {
+                              boolean scoreCombined, double rangeTolerance, Set<AnomalyDetector.Part> parts)
+        implements Serializable {
 
-    /** The network's own residual: see {@code anomaly.residual} for why that is the default. */
+    /** Every part of the detector. */
+    public static final Set<AnomalyDetector.Part> ALL_PARTS = EnumSet.complementOf(EnumSet.of(AnomalyDetector.Part.NONE));
+
+    /** The combined residual and every part on. */
     public AnomalySettings(double threshold, int warmup, int longWindow, int shortWindow, Duration quietPeriod) {
-        this(threshold, warmup, longWindow, shortWindow, quietPeriod, false);
+        this(threshold, warmup, longWindow, shortWindow, quietPeriod, true, 0.05, ALL_PARTS);
     }
 
     public AnomalySettings {
@@ -33,9 +41,18 @@ public record AnomalySettings(double threshold, int warmup, int longWindow, int 
         if (quietPeriod.isNegative()) {
             throw new IllegalArgumentException("anomaly.quiet-period must be >= 0, got " + quietPeriod);
         }
+        if (!(rangeTolerance >= 0)) {
+            throw new IllegalArgumentException("anomaly.range-tolerance must be >= 0, got " + rangeTolerance);
+        }
+        parts = parts.isEmpty() ? EnumSet.noneOf(AnomalyDetector.Part.class) : EnumSet.copyOf(parts);
+        parts.remove(AnomalyDetector.Part.NONE);
+    }
+
+    public boolean has(AnomalyDetector.Part part) {
+        return parts.contains(part);
     }
 
     public static AnomalySettings defaults() {
-        return new AnomalySettings(0.9999, 200, 1_000, 5, Duration.ofHours(1));
+        return new AnomalySettings(0.7, 200, 1_000, 5, Duration.ofHours(1));
     }
 }

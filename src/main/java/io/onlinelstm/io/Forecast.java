@@ -33,8 +33,13 @@ public class Forecast {
     public Double persistenceError;
     /** Milliseconds from the reading's arrival at the source to this forecast. */
     public long latencyMs;
-    /** Anomaly score of this reading in [0, 1], from the error of the forecast made for it; 0 in warm-up. */
+    /**
+     * Anomaly score of this reading in [0, 1] (see docs/operations.md, anomaly detection): the
+     * highest of the detector's parts; 0 in warm-up and when anomaly detection is off.
+     */
     public double anomalyScore;
+    /** The part of the detector that gave the score, for the alert; not part of the record. */
+    public transient io.onlinelstm.anomaly.AnomalyDetector.Part anomalyPart;
 
     public Forecast() {}
 }

@@ -303,10 +303,27 @@ public final class JobConfig implements Serializable {
         }
     }
 
+    /** The anomaly settings; null when anomaly.enabled is false. */
     public AnomalySettings anomaly() {
+        if (!get(JobOptions.ANOMALY_ENABLED)) {
+            return null;
+        }
         return new AnomalySettings(get(JobOptions.ANOMALY_THRESHOLD), get(JobOptions.ANOMALY_WARMUP),
                 get(JobOptions.ANOMALY_LONG_WINDOW), get(JobOptions.ANOMALY_SHORT_WINDOW),
-                get(JobOptions.ANOMALY_QUIET_PERIOD), "combined".equals(get(JobOptions.ANOMALY_RESIDUAL)));
+                get(JobOptions.ANOMALY_QUIET_PERIOD), "combined".equals(get(JobOptions.ANOMALY_RESIDUAL)),
+                get(JobOptions.ANOMALY_RANGE_TOLERANCE), anomalyParts(get(JobOptions.ANOMALY_PARTS)));
+    }
+
+    static java.util.Set<io.onlinelstm.anomaly.AnomalyDetector.Part> anomalyParts(String list) {
+        java.util.Set<io.onlinelstm.anomaly.AnomalyDetector.Part> parts =
+                java.util.EnumSet.noneOf(io.onlinelstm.anomaly.AnomalyDetector.Part.class);
+        for (String name : list.split(",")) {
+            String n = name.trim().toUpperCase(Locale.ROOT);
+            if (!n.isEmpty()) {
+                parts.add(io.onlinelstm.anomaly.AnomalyDetector.Part.valueOf(n));
+            }
+        }
+        return parts;
     }
 
     /** One of committed-or-earliest, earliest, latest. */

@@ -46,6 +46,16 @@ public final class JobOptionRules {
         rule(JobOptions.ANOMALY_SHORT_WINDOW, intRange(1, Integer.MAX_VALUE));
         rule(JobOptions.ANOMALY_QUIET_PERIOD, durationAtLeast(Duration.ZERO));
         rule(JobOptions.ANOMALY_RESIDUAL, oneOf("network", "combined"));
+        rule(JobOptions.ANOMALY_RANGE_TOLERANCE, v -> ((Double) v) >= 0 ? null : "must be a number >= 0, got " + v);
+        rule(JobOptions.ANOMALY_PARTS, v -> {
+            for (String part : ((String) v).split(",")) {
+                String p = part.trim();
+                if (!p.isEmpty() && !java.util.List.of("residual", "spike", "season", "range", "flat").contains(p)) {
+                    return "must list parts among residual, spike, season, range, flat (comma-separated), got '" + p + "'";
+                }
+            }
+            return null;
+        });
         rule(JobOptions.TRAINING_MODE, oneOf("off", "async", "inline"));
         rule(JobOptions.TRAINING_STRIDE, intRange(1, Integer.MAX_VALUE));
         rule(JobOptions.TRAINING_SAMPLE_RATE, v -> ((Double) v) > 0 && ((Double) v) <= 1 ? null : "must be a number in (0, 1], got " + v);

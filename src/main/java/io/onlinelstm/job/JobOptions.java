@@ -162,32 +162,51 @@ public final class JobOptions {
 
     // ---- anomalies ---------------------------------------------------------------------------
 
+    public static final ConfigOption<Boolean> ANOMALY_ENABLED = key("anomaly.enabled")
+            .booleanType().defaultValue(true)
+            .withDescription("Score every reading for anomalies and raise alerts; false: anomaly scores are 0, no"
+                    + " alerts, no anomaly state.");
+
     public static final ConfigOption<Double> ANOMALY_THRESHOLD = key("anomaly.threshold")
-            .doubleType().defaultValue(0.9999)
-            .withDescription("Anomaly score at or above which a reading is anomalous: it raises an alert (debounced) and"
-                    + " stays out of training windows; 1 effectively turns alerts off.");
+            .doubleType().defaultValue(0.7)
+            .withDescription("Anomaly score at or above which a reading is anomalous: it opens an alert (or keeps one"
+                    + " open) and stays out of training windows. The residual and season parts score a tail"
+                    + " probability p as d / (d + 5) with d = -log10 p: 0.5 is p = 1e-5, 0.7 is about 1e-12;"
+                    + " range and flat score 1; 1 leaves only those.");
+
+    public static final ConfigOption<String> ANOMALY_PARTS = key("anomaly.parts")
+            .stringType().defaultValue("residual,spike,season,range,flat")
+            .withDescription("The detector's parts that are on (comma-separated): residual (the forecast's recent errors"
+                    + " against their usual size), spike (one extreme error alone), season (the value against its usual level at this half hour of the"
+                    + " day), range (a value beyond every one seen), flat (a run of repeats longer than any seen).");
 
     public static final ConfigOption<Integer> ANOMALY_WARMUP = key("anomaly.warmup")
             .intType().defaultValue(200)
-            .withDescription("Scored readings per series before its anomaly score can be non-zero.");
+            .withDescription("Readings per series before any part of the detector can fire.");
 
     public static final ConfigOption<Integer> ANOMALY_LONG_WINDOW = key("anomaly.long-window")
             .intType().defaultValue(1_000)
-            .withDescription("Readings over which a series' usual forecast error is learnt.");
+            .withDescription("Readings over which a series' usual errors are learnt.");
 
     public static final ConfigOption<Integer> ANOMALY_SHORT_WINDOW = key("anomaly.short-window")
             .intType().defaultValue(5)
-            .withDescription("Recent readings whose mean error is compared with the usual error.");
+            .withDescription("Recent readings whose mean error is compared with the usual ones.");
+
+    public static final ConfigOption<Double> ANOMALY_RANGE_TOLERANCE = key("anomaly.range-tolerance")
+            .doubleType().defaultValue(0.05)
+            .withDescription("The range part fires on a value beyond the series' range so far by more than this share"
+                    + " of that range.");
 
     public static final ConfigOption<Duration> ANOMALY_QUIET_PERIOD = key("anomaly.quiet-period")
             .durationType().defaultValue(Duration.ofHours(1))
-            .withDescription("Event time after an alert during which the same series raises no other.");
+            .withDescription("Event time without an anomalous reading after which a series' open alert clears (an"
+                    + " alert-cleared record); no second alert is raised while one is open.");
 
     public static final ConfigOption<String> ANOMALY_RESIDUAL = key("anomaly.residual")
-            .stringType().defaultValue("network")
-            .withDescription("Whose residual the detector scores: network (the LSTM's own forecast) or combined (the"
-                    + " emitted forecast of network, AR and persistence). network by default: on nab-dev the combined"
-                    + " residual scored 13.62 against 18.75 (docs/benchmarks.md).");
+            .stringType().defaultValue("combined")
+            .withDescription("Whose residual the detector scores: combined (the emitted forecast; the network's own when"
+                    + " forecaster.combine is off) or network (the LSTM's own forecast); docs/benchmarks.md compares"
+                    + " them on NAB.");
 
     public static final ConfigOption<String> TOPIC_ALERTS = key("kafka.topic.alerts")
             .stringType().defaultValue("alerts")
@@ -347,7 +366,8 @@ public final class JobOptions {
                 MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
                 BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, FORECAST_TARGET,
                 COMBINE, AR_LAGS, AR_FORGETTING, COMBINE_DISCOUNT, COMBINE_SHARPNESS, STATE_TTL,
-                ANOMALY_THRESHOLD, ANOMALY_WARMUP, ANOMALY_LONG_WINDOW, ANOMALY_SHORT_WINDOW, ANOMALY_QUIET_PERIOD, ANOMALY_RESIDUAL,
+                ANOMALY_ENABLED, ANOMALY_THRESHOLD, ANOMALY_PARTS, ANOMALY_WARMUP, ANOMALY_LONG_WINDOW, ANOMALY_SHORT_WINDOW,
+                ANOMALY_RANGE_TOLERANCE, ANOMALY_QUIET_PERIOD, ANOMALY_RESIDUAL,
                 TOPIC_ALERTS,
                 TRAINING_MODE, TRAINING_STRIDE, TRAINING_SAMPLE_RATE, TRAINING_BUFFER, TRAINING_HOLDOUT,
                 TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_MIN_WINDOWS, TRAINING_STEPS, TRAINING_BATCH,

@@ -1,7 +1,7 @@
 package io.onlinelstm.operator;
 
+import io.onlinelstm.anomaly.AnomalyDetector;
 import io.onlinelstm.anomaly.AnomalySettings;
-import io.onlinelstm.anomaly.ResidualScorer;
 import io.onlinelstm.io.Alert;
 import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.Reading;
@@ -10,39 +10,44 @@ import io.onlinelstm.state.StepState;
 import org.apache.flink.metrics.SimpleCounter;
 
 /**
- * The anomaly stage, free of Flink: scores each reading from the error of the forecast made for
- * it, and raises at most one alert per quiet period per series. Owns the {@link AnomalyState}
- * part of the series state.
+ * The anomaly stage, free of Flink: scores each reading ({@link AnomalyDetector}) from its value
+ * and the error of the forecast made for it, and turns scores into alerts: an alert opens on an
+ * anomalous reading of a series with none open, stays open while anomalous readings keep coming,
+ * and clears (an alert-cleared record) once the series has stayed under the threshold for the
+ * quiet period of event time. Owns the {@link AnomalyState} part of the series state.
  *
  * <p>Scoring runs before the step (the reading is known, its forecast was made a step ago), so
- * that an anomalous reading can be kept out of training windows; the alert is raised after it.
+ * that an anomalous reading can be kept out of training windows; alerts are raised after it.
  */
 public final class AnomalyStage {
 
+    /** Half-width of an 80 % band in standard deviations of the forecast's error. */
+    private static final double Z80 = 1.2816;
+
     private final AnomalySettings settings;
-    private final ResidualScorer scorer;
+    private final AnomalyDetector detector;
     final SimpleCounter anomalousReadings = new SimpleCounter();
     final SimpleCounter alertsRaised = new SimpleCounter();
+    final SimpleCounter alertsCleared = new SimpleCounter();
 
     public AnomalyStage(AnomalySettings settings) {
         this.settings = settings;
-        this.scorer = new ResidualScorer(settings);
+        this.detector = new AnomalyDetector(settings);
     }
 
     /**
-     * Scores a residual of the forecast made for this reading in units of the series' typical
-     * change, sets {@link Forecast#anomalyScore}, and says whether the reading is anomalous.
-     * Readings without a forecast (a series' first) score 0.
+     * Scores a reading, sets {@link Forecast#anomalyScore} and {@link Forecast#anomalyPart}, and
+     * says whether it is anomalous.
      *
      * @param residual the reading minus the forecast the detector judges (see {@link #residual});
-     *     NaN when there was none
+     *     NaN when there was none (a series' first reading: only its value is judged)
      */
     public boolean score(AnomalyState state, StepState step, Forecast forecast, double residual) {
-        if (forecast.error == null || Double.isNaN(residual)) {
-            return false;
-        }
-        forecast.anomalyScore = scorer.score(state, Math.abs(residual) / step.changeScale());
-        boolean anomalous = forecast.anomalyScore >= settings.threshold();
+        AnomalyDetector.Score score = detector.score(state, forecast.ts, forecast.value, Math.abs(residual),
+                step.changeScale());
+        forecast.anomalyScore = score.score();
+        forecast.anomalyPart = score.part();
+        boolean anomalous = score.score() >= settings.threshold();
         if (anomalous) {
             anomalousReadings.inc();
         }
@@ -58,29 +63,50 @@ public final class AnomalyStage {
     }
 
     /**
-     * The alert for a scored reading, or null when it is not anomalous or its series alerted
-     * within the quiet period.
+     * The alert record for a scored reading, if any: an alert when an anomalous reading opens one,
+     * an alert-cleared record when the series' open alert has had no anomalous reading for the
+     * quiet period; otherwise null.
      *
      * @param forecastVersion the model version that made the forecast the reading was scored on
+     * @param errorScale the recent typical size of the forecast's error, in the series' units (for
+     *     the expected band); NaN when not known yet
      */
-    public Alert alert(Reading reading, AnomalyState state, Forecast forecast, long forecastVersion) {
-        if (forecast.anomalyScore < settings.threshold() || forecast.error == null) {
-            return null;
+    public Alert alert(Reading reading, AnomalyState state, Forecast forecast, long forecastVersion, double errorScale) {
+        boolean anomalous = forecast.anomalyScore >= settings.threshold();
+        if (anomalous) {
+            boolean open = state.openSinceTs != Long.MIN_VALUE;
+            state.openSinceTs = reading.ts;
+            if (open) {
+                return null;
+            }
+            state.lastAlertTs = reading.ts;
+            alertsRaised.inc();
+            return record(Alert.RAISED, reading, forecast, forecastVersion, errorScale);
         }
-        long quiet = settings.quietPeriod().toMillis();
-        if (state.lastAlertTs != Long.MIN_VALUE && reading.ts - state.lastAlertTs < quiet) {
-            return null;
+        if (state.openSinceTs != Long.MIN_VALUE
+                && reading.ts - state.openSinceTs >= settings.quietPeriod().toMillis()) {
+            state.openSinceTs = Long.MIN_VALUE;
+            alertsCleared.inc();
+            return record(Alert.CLEARED, reading, forecast, forecastVersion, errorScale);
         }
-        state.lastAlertTs = reading.ts;
+        return null;
+    }
+
+    private Alert record(String type, Reading reading, Forecast forecast, long forecastVersion, double errorScale) {
         Alert alert = new Alert();
+        alert.type = type;
         alert.key = reading.key;
         alert.ts = reading.ts;
         alert.value = reading.value;
-        alert.forecast = reading.value - forecast.error;
+        alert.forecast = forecast.error == null ? null : reading.value - forecast.error;
+        if (Double.isFinite(errorScale) && alert.forecast != null) {
+            alert.lower = alert.forecast - Z80 * errorScale;
+            alert.upper = alert.forecast + Z80 * errorScale;
+        }
         alert.score = forecast.anomalyScore;
+        alert.part = forecast.anomalyPart == null ? null : forecast.anomalyPart.label();
         alert.threshold = settings.threshold();
         alert.modelVersion = forecastVersion;
-        alertsRaised.inc();
         return alert;
     }
 }

@@ -157,7 +157,12 @@ final class BundleFunction {
                 combine.complete(state.combine, state.step, forecast);
             }
             if (anomaly != null) {
-                Alert alert = anomaly.alert(reading, state.anomaly, forecast, scoredVersions[i]);
+                // The band of the emitted forecast: the combination's own error scale, or, without
+                // one, the series' typical change (what persistence would miss by).
+                double errorScale = state.combine != null
+                        ? Combiner.errorScale(state.combine) * state.step.changeScale()
+                        : state.step.changeScale();
+                Alert alert = anomaly.alert(reading, state.anomaly, forecast, scoredVersions[i], errorScale);
                 if (alert != null) {
                     out.alert(alert, reading.ts);
                 }

@@ -100,9 +100,14 @@ public final class Combiner {
 
     /** Half-width of the central 80 % interval in normalised units, or NaN while the scale is unknown. */
     public static double halfWidth80(CombineState s) {
+        return Z80 * errorScale(s);
+    }
+
+    /** The combined forecast's discounted root mean square error, in change units; NaN while too few are scored. */
+    public static double errorScale(CombineState s) {
         if (s.scored < WARMUP) {
             return Double.NaN;
         }
-        return Z80 * Math.sqrt(s.residualSquares / s.scored);
+        return Math.sqrt(s.residualSquares / s.scored);
     }
 }

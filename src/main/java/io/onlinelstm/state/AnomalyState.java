@@ -1,36 +1,51 @@
 package io.onlinelstm.state;
 
 /**
- * The anomaly stage's part of a series' state: running statistics of its forecast errors, the
- * most recent errors, and the time of its last alert (for the quiet period).
+ * The anomaly stage's part of a series' state: what each part of the detector knows of the series
+ * (the likelihoods of its forecast errors and of its distance from its daily profile, its range, its
+ * runs of repeated values) and its alerting (the time of its last alert, whether one is open).
  */
 public final class AnomalyState {
 
-    /** Layout of this part in {@link SeriesStateSerializer}'s formats 2 and 3; bump it when a field changes. */
-    static final int LAYOUT = 1;
+    /** Layout of this part in {@link SeriesStateSerializer}'s formats; bump it when a field changes. */
+    static final int LAYOUT = 2;
 
-    /** Scored forecast errors so far. */
-    public long errorCount;
-    /** Exponentially weighted mean of absolute errors, in units of the series' typical change. */
-    public double errorMean;
-    /** Exponentially weighted variance of those errors. */
-    public double errorVariance;
-    /** The most recent absolute errors (ring); null until the first score. */
-    public float[] recentErrors;
-    public int recentErrorsNext;
+    public LikelihoodState residual = new LikelihoodState();
+    public LikelihoodState season = new LikelihoodState();
+    public LikelihoodState spike = new LikelihoodState();
+    /** The value's usual level per time-of-day bucket (NaN: not seen yet); null until the first. */
+    public float[] seasonProfile;
+    /** Values seen so far, the time of the first, and their range. */
+    public long valueCount;
+    public long firstTs;
+    public double minValue;
+    public double maxValue;
+    /** The last value, the current run of repeats of it, and the longest earlier run. */
+    public double lastValue;
+    public int flatRun;
+    public int longestFlatRun;
     /** Event time of the last alert; Long.MIN_VALUE when none. */
     public long lastAlertTs = Long.MIN_VALUE;
+    /** Event time of the last anomalous reading while an alert is open; Long.MIN_VALUE when none is. */
+    public long openSinceTs = Long.MIN_VALUE;
 
     public AnomalyState() {}
 
     AnomalyState copy() {
         AnomalyState a = new AnomalyState();
-        a.errorCount = errorCount;
-        a.errorMean = errorMean;
-        a.errorVariance = errorVariance;
-        a.recentErrors = recentErrors == null ? null : recentErrors.clone();
-        a.recentErrorsNext = recentErrorsNext;
+        a.residual = residual.copy();
+        a.season = season.copy();
+        a.spike = spike.copy();
+        a.seasonProfile = seasonProfile == null ? null : seasonProfile.clone();
+        a.valueCount = valueCount;
+        a.firstTs = firstTs;
+        a.minValue = minValue;
+        a.maxValue = maxValue;
+        a.lastValue = lastValue;
+        a.flatRun = flatRun;
+        a.longestFlatRun = longestFlatRun;
         a.lastAlertTs = lastAlertTs;
+        a.openSinceTs = openSinceTs;
         return a;
     }
 }

@@ -171,24 +171,79 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
 
     private static void writeAnomaly(AnomalyState a, DataOutputView out) throws IOException {
         out.writeByte(AnomalyState.LAYOUT);
-        out.writeLong(a.errorCount);
-        out.writeDouble(a.errorMean);
-        out.writeDouble(a.errorVariance);
-        writeFloats(a.recentErrors, out);
-        out.writeInt(a.recentErrorsNext);
+        writeLikelihood(a.residual, out);
+        writeLikelihood(a.season, out);
+        writeLikelihood(a.spike, out);
+        writeFloats(a.seasonProfile, out);
+        out.writeLong(a.valueCount);
+        out.writeLong(a.firstTs);
+        out.writeDouble(a.minValue);
+        out.writeDouble(a.maxValue);
+        out.writeDouble(a.lastValue);
+        out.writeInt(a.flatRun);
+        out.writeInt(a.longestFlatRun);
         out.writeLong(a.lastAlertTs);
+        out.writeLong(a.openSinceTs);
     }
 
     private static AnomalyState readAnomaly(DataInputView in) throws IOException {
-        expectLayout("anomaly", AnomalyState.LAYOUT, in.readByte());
+        int layout = in.readByte();
+        if (layout == 1) {
+            return readAnomalyLayout1(in);
+        }
+        expectLayout("anomaly", AnomalyState.LAYOUT, layout);
         AnomalyState a = new AnomalyState();
-        a.errorCount = in.readLong();
-        a.errorMean = in.readDouble();
-        a.errorVariance = in.readDouble();
-        a.recentErrors = readFloats(in);
-        a.recentErrorsNext = in.readInt();
+        a.residual = readLikelihood(in);
+        a.season = readLikelihood(in);
+        a.spike = readLikelihood(in);
+        a.seasonProfile = readFloats(in);
+        a.valueCount = in.readLong();
+        a.firstTs = in.readLong();
+        a.minValue = in.readDouble();
+        a.maxValue = in.readDouble();
+        a.lastValue = in.readDouble();
+        a.flatRun = in.readInt();
+        a.longestFlatRun = in.readInt();
+        a.lastAlertTs = in.readLong();
+        a.openSinceTs = in.readLong();
+        return a;
+    }
+
+    /**
+     * Layout 1 (one residual statistic of an earlier detector): only the last alert's time carries
+     * over; the detector learns the series again, through its warm-up, as a new series would.
+     */
+    private static AnomalyState readAnomalyLayout1(DataInputView in) throws IOException {
+        AnomalyState a = new AnomalyState();
+        in.readLong();
+        in.readDouble();
+        in.readDouble();
+        readFloats(in);
+        in.readInt();
         a.lastAlertTs = in.readLong();
         return a;
+    }
+
+    private static void writeLikelihood(LikelihoodState l, DataOutputView out) throws IOException {
+        out.writeLong(l.count);
+        out.writeDouble(l.mean);
+        out.writeDouble(l.variance);
+        writeFloats(l.recent, out);
+        out.writeInt(l.next);
+        out.writeInt(l.filled);
+        out.writeFloat(l.last);
+    }
+
+    private static LikelihoodState readLikelihood(DataInputView in) throws IOException {
+        LikelihoodState l = new LikelihoodState();
+        l.count = in.readLong();
+        l.mean = in.readDouble();
+        l.variance = in.readDouble();
+        l.recent = readFloats(in);
+        l.next = in.readInt();
+        l.filled = in.readInt();
+        l.last = in.readFloat();
+        return l;
     }
 
     private static void writeCombine(CombineState c, DataOutputView out) throws IOException {
@@ -254,11 +309,12 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         window.entries = readFloats(in);
         window.next = in.readInt();
         window.fill = in.readInt();
-        anomaly.errorCount = in.readLong();
-        anomaly.errorMean = in.readDouble();
-        anomaly.errorVariance = in.readDouble();
-        anomaly.recentErrors = readFloats(in);
-        anomaly.recentErrorsNext = in.readInt();
+        // The detector of that release kept other statistics: only the last alert's time carries over.
+        in.readLong();
+        in.readDouble();
+        in.readDouble();
+        readFloats(in);
+        in.readInt();
         anomaly.lastAlertTs = in.readLong();
         window.hold = in.readInt();
         return new SeriesState(step, window, anomaly);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.onlinelstm.anomaly.AnomalyDetector;
 import io.onlinelstm.anomaly.AnomalySettings;
 import io.onlinelstm.io.Alert;
 import io.onlinelstm.io.DeadLetterReason;
@@ -64,33 +65,50 @@ class StagesTest {
     }
 
     @Test
-    void anomalyStageFlagsAJumpAndKeepsQuietForTheQuietPeriod() {
-        AnomalyStage anomaly = new AnomalyStage(new AnomalySettings(0.99, 20, 100, 1, Duration.ofMillis(1_000)));
+    void anAlertOpensOnAJumpStaysOpenWhileAnomalousAndClearsAfterTheQuietPeriod() {
+        AnomalyStage anomaly = new AnomalyStage(new AnomalySettings(0.7, 20, 100, 1, Duration.ofMillis(1_000)));
         AnomalyState state = new AnomalyState();
         StepState step = StepState.create(2, 1);
         java.util.Random random = new java.util.Random(5);
         for (int i = 0; i < 200; i++) {
-            Forecast f = forecast(random.nextGaussian() * 0.1);
+            // Values within a fixed band: nothing new for the range part to find.
+            Forecast f = forecast(random.nextGaussian() * 0.1, 9 + 2 * random.nextDouble(), i);
             assertFalse(anomaly.score(state, step, f, f.error) && i < 20, "no anomaly during warm-up");
+            assertNull(anomaly.alert(reading("a", i, f.value), state, f, 3, 0.1), "no alert on calm readings");
         }
-        Forecast jump = forecast(50);
+        Forecast jump = forecast(50, 60, 5_000);
         assertTrue(anomaly.score(state, step, jump, jump.error), "a jump of 500 usual errors is anomalous: " + jump.anomalyScore);
-        Alert alert = anomaly.alert(reading("a", 5_000, 60), state, jump, 3);
+        Alert alert = anomaly.alert(reading("a", 5_000, 60), state, jump, 3, 0.1);
         assertNotNull(alert);
+        assertEquals(Alert.RAISED, alert.type);
         assertEquals(3, alert.modelVersion);
         assertEquals(10.0, alert.forecast, 1e-9);
-        Forecast again = forecast(50);
+        assertEquals(10.0 - 1.2816 * 0.1, alert.lower, 1e-9);
+        assertEquals(10.0 + 1.2816 * 0.1, alert.upper, 1e-9);
+        assertNotNull(alert.part, "the alert says which part fired");
+        Forecast again = forecast(50, 110, 5_500);
         anomaly.score(state, step, again, again.error);
-        assertNull(anomaly.alert(reading("a", 5_500, 60), state, again, 3), "within the quiet period");
+        assertNull(anomaly.alert(reading("a", 5_500, 110), state, again, 3, 0.1), "the open alert is not raised again");
+        Forecast calm = forecast(0.0, 10, 5_900);
+        anomaly.score(state, step, calm, calm.error);
+        assertNull(anomaly.alert(reading("a", 5_900, 10), state, calm, 3, 0.1), "not quiet for long enough yet");
+        Forecast later = forecast(0.0, 10, 6_600);
+        anomaly.score(state, step, later, later.error);
+        Alert cleared = anomaly.alert(reading("a", 6_600, 10), state, later, 3, 0.1);
+        assertNotNull(cleared, "quiet for the quiet period after the last anomalous reading (5,500)");
+        assertEquals(Alert.CLEARED, cleared.type);
         assertEquals(1, anomaly.alertsRaised.getCount());
-        assertFalse(anomaly.score(state, step, new Forecast(), Double.NaN), "a series' first reading has no error to score");
+        assertEquals(1, anomaly.alertsCleared.getCount());
     }
 
     @Test
     void theAnomalyStageJudgesTheResidualItIsSetTo() {
         Forecast emitted = forecast(0.5);
-        AnomalyStage network = new AnomalyStage(new AnomalySettings(0.99, 20, 100, 1, Duration.ZERO));
-        AnomalyStage combined = new AnomalyStage(new AnomalySettings(0.99, 20, 100, 1, Duration.ZERO, true));
+        AnomalySettings d = AnomalySettings.defaults();
+        AnomalyStage network = new AnomalyStage(new AnomalySettings(0.7, 20, 100, 1, Duration.ZERO, false,
+                d.rangeTolerance(), d.parts()));
+        AnomalyStage combined = new AnomalyStage(new AnomalySettings(0.7, 20, 100, 1, Duration.ZERO, true,
+                d.rangeTolerance(), d.parts()));
         assertEquals(2.0, network.residual(emitted, 2.0), 1e-12);
         assertEquals(0.5, combined.residual(emitted, 2.0), 1e-12);
         assertTrue(Double.isNaN(combined.residual(new Forecast(), 2.0)), "no emitted forecast, nothing to judge");
@@ -99,9 +117,19 @@ class StagesTest {
         StepState step = StepState.create(2, 1);
         java.util.Random random = new java.util.Random(7);
         for (int i = 0; i < 200; i++) {
-            network.score(state, step, forecast(0.0), random.nextGaussian() * 0.1);
+            network.score(state, step, forecast(0.0, random.nextGaussian(), i), random.nextGaussian() * 0.1);
         }
-        assertTrue(network.score(state, step, forecast(0.0), 50), "a network residual of 500 usual errors is anomalous");
+        Forecast f = forecast(0.0, 0.5, 200);
+        assertTrue(network.score(state, step, f, 50), "a network residual of 500 usual errors is anomalous");
+        assertTrue(f.anomalyPart == AnomalyDetector.Part.RESIDUAL || f.anomalyPart == AnomalyDetector.Part.SPIKE,
+                "a residual part fired: " + f.anomalyPart);
+    }
+
+    private static Forecast forecast(double error, double value, long ts) {
+        Forecast f = forecast(error);
+        f.value = value;
+        f.ts = ts;
+        return f;
     }
 
     private static Forecast forecast(double error) {

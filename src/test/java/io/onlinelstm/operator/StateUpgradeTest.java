@@ -73,7 +73,9 @@ class StateUpgradeTest {
                 assertEquals(Long.parseLong(e[1]), a.ts, at);
                 assertEquals(Double.parseDouble(e[3]), a.forecast[0], 1e-5, at);
                 assertEquals(Double.parseDouble(e[4]), a.error, 1e-5, at);
-                assertEquals(Double.parseDouble(e[5]), a.anomalyScore, 1e-5, at);
+                // The detector changed with this release: it learns each restored series afresh, so its
+                // scores are those of the warm-up (the forecasts are the earlier release's exactly).
+                assertEquals(0.0, a.anomalyScore, at);
                 assertEquals(Long.parseLong(e[6]), a.modelVersion, at);
             }
             // Written back in today's format, the state restores again.

@@ -72,12 +72,28 @@ class SeriesStateTest {
         s.step.lastForecastVersion = 7;
         s.window.push(new float[] {1, 2});
         s.window.hold = 2;
-        s.anomaly.errorCount = 12;
-        s.anomaly.errorMean = 0.25;
-        s.anomaly.errorVariance = 0.125;
-        s.anomaly.recentErrors = new float[] {1, 2, 3};
-        s.anomaly.recentErrorsNext = 2;
+        s.anomaly.residual.count = 12;
+        s.anomaly.residual.mean = 0.25;
+        s.anomaly.residual.variance = 0.125;
+        s.anomaly.residual.recent = new float[] {1, 2, 3};
+        s.anomaly.residual.next = 2;
+        s.anomaly.residual.filled = 3;
+        s.anomaly.residual.last = 0.5f;
+        s.anomaly.season.count = 5;
+        s.anomaly.season.mean = 1.5;
+        s.anomaly.season.recent = new float[] {4, 5};
+        s.anomaly.seasonProfile = new float[] {Float.NaN, 2.5f, 3f};
+        s.anomaly.valueCount = 40;
+        s.anomaly.firstTs = 17;
+        s.anomaly.spike.count = 3;
+        s.anomaly.spike.variance = 0.5;
+        s.anomaly.minValue = -1;
+        s.anomaly.maxValue = 9;
+        s.anomaly.lastValue = 3;
+        s.anomaly.flatRun = 2;
+        s.anomaly.longestFlatRun = 6;
         s.anomaly.lastAlertTs = 1234;
+        s.anomaly.openSinceTs = 1300;
         s.combine = CombineState.create(3, 100f);
         s.combine.arInputs[1] = 0.5f;
         s.combine.arWeights[2] = -0.25f;
@@ -107,13 +123,30 @@ class SeriesStateTest {
         assertEquals(s.window.fill, r.window.fill);
         assertEquals(s.window.next, r.window.next);
         assertEquals(s.window.hold, r.window.hold);
-        assertEquals(s.anomaly.errorCount, r.anomaly.errorCount);
-        assertEquals(s.anomaly.errorMean, r.anomaly.errorMean);
-        assertEquals(s.anomaly.errorVariance, r.anomaly.errorVariance);
-        assertArrayEquals(s.anomaly.recentErrors, r.anomaly.recentErrors);
-        assertEquals(s.anomaly.recentErrorsNext, r.anomaly.recentErrorsNext);
+        assertSameLikelihood(s.anomaly.residual, r.anomaly.residual);
+        assertSameLikelihood(s.anomaly.season, r.anomaly.season);
+        assertArrayEquals(s.anomaly.seasonProfile, r.anomaly.seasonProfile);
+        assertEquals(s.anomaly.valueCount, r.anomaly.valueCount);
+        assertEquals(s.anomaly.firstTs, r.anomaly.firstTs);
+        assertSameLikelihood(s.anomaly.spike, r.anomaly.spike);
+        assertEquals(s.anomaly.minValue, r.anomaly.minValue);
+        assertEquals(s.anomaly.maxValue, r.anomaly.maxValue);
+        assertEquals(s.anomaly.lastValue, r.anomaly.lastValue);
+        assertEquals(s.anomaly.flatRun, r.anomaly.flatRun);
+        assertEquals(s.anomaly.longestFlatRun, r.anomaly.longestFlatRun);
         assertEquals(s.anomaly.lastAlertTs, r.anomaly.lastAlertTs);
+        assertEquals(s.anomaly.openSinceTs, r.anomaly.openSinceTs);
         assertSameCombine(s.combine, r.combine);
+    }
+
+    static void assertSameLikelihood(LikelihoodState s, LikelihoodState r) {
+        assertEquals(s.count, r.count);
+        assertEquals(s.mean, r.mean);
+        assertEquals(s.variance, r.variance);
+        assertArrayEquals(s.recent, r.recent);
+        assertEquals(s.next, r.next);
+        assertEquals(s.filled, r.filled);
+        assertEquals(s.last, r.last);
     }
 
     static void assertSameCombine(CombineState s, CombineState r) {
@@ -182,16 +215,54 @@ class SeriesStateTest {
         flatFloats(s.window.entries, out);
         out.writeInt(s.window.next);
         out.writeInt(s.window.fill);
-        out.writeLong(s.anomaly.errorCount);
-        out.writeDouble(s.anomaly.errorMean);
-        out.writeDouble(s.anomaly.errorVariance);
-        flatFloats(s.anomaly.recentErrors, out);
-        out.writeInt(s.anomaly.recentErrorsNext);
+        // The anomaly statistics of that release's detector (count, mean, variance, ring, next)
+        out.writeLong(12);
+        out.writeDouble(0.25);
+        out.writeDouble(0.125);
+        flatFloats(new float[] {1, 2, 3}, out);
+        out.writeInt(2);
         out.writeLong(s.anomaly.lastAlertTs);
         out.writeInt(s.window.hold);
         SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         s.combine = null; // format 1 predates the combination: the stage starts it afresh
+        s.anomaly = afreshButLastAlert(s.anomaly.lastAlertTs);
         assertSameState(s, r);
+    }
+
+    /** An anomaly part of layout 1 (an earlier detector's statistics) restores as a fresh detector that keeps its last alert time. */
+    @Test
+    void anAnomalyPartOfTheEarlierLayoutRestoresAsAFreshDetector() throws Exception {
+        SeriesState s = sample();
+        DataOutputSerializer layout1 = new DataOutputSerializer(64);
+        layout1.writeByte(1);
+        layout1.writeLong(12);
+        layout1.writeDouble(0.25);
+        layout1.writeDouble(0.125);
+        layout1.writeInt(3);
+        for (float f : new float[] {1, 2, 3}) {
+            layout1.writeFloat(f);
+        }
+        layout1.writeInt(2);
+        layout1.writeLong(s.anomaly.lastAlertTs);
+        DataOutputSerializer full = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(s, full);
+        byte[] bytes = full.getCopyOfBuffer();
+        Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
+        int anomalyStart = parts.get("format") + parts.get("step") + parts.get("window");
+        byte[] upgraded = new byte[bytes.length - parts.get("anomaly") + layout1.length()];
+        System.arraycopy(bytes, 0, upgraded, 0, anomalyStart);
+        System.arraycopy(layout1.getCopyOfBuffer(), 0, upgraded, anomalyStart, layout1.length());
+        System.arraycopy(bytes, anomalyStart + parts.get("anomaly"), upgraded, anomalyStart + layout1.length(),
+                bytes.length - anomalyStart - parts.get("anomaly"));
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(upgraded));
+        s.anomaly = afreshButLastAlert(s.anomaly.lastAlertTs);
+        assertSameState(s, r);
+    }
+
+    private static AnomalyState afreshButLastAlert(long lastAlertTs) {
+        AnomalyState a = new AnomalyState();
+        a.lastAlertTs = lastAlertTs;
+        return a;
     }
 
     @Test

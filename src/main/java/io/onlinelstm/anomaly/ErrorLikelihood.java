@@ -1,0 +1,93 @@
+package io.onlinelstm.anomaly;
+
+import io.onlinelstm.state.LikelihoodState;
+
+/**
+ * Numenta's anomaly likelihood for one stream of errors: the average of the last {@code
+ * shortWindow} errors, judged against the distribution of that average over about {@code
+ * longWindow} readings (exponentially weighted mean and variance). The likelihood is the Gaussian
+ * tail probability of the average on a log scale: with {@code d = -log10(tail)} it is {@code d / (d
+ * + 5)}, so 0.5 is a one-in-100,000 deviation, 0.67 one in 10^10, and it approaches 1 without ever
+ * reaching it. The log scale keeps large deviations apart, where a plain CDF ties them all at 1.0,
+ * and leaves 1 to the parts that are sure (range, flat).
+ *
+ * <p>A likelihood in the red zone right after another red one is lowered to the yellow zone
+ * (Numenta's filter), so a long disturbance is reported at its start, not on every reading of it.
+ * The distribution is updated after scoring, so an error is judged against what came before it.
+ */
+public final class ErrorLikelihood {
+
+    /** -log10 of the tail probability that scores 0.5; the score approaches 1 as the tail vanishes. */
+    static final double HALF_SCALE_DIGITS = 5;
+    /** Red zone: a tail probability of 1e-5 or less (0.5), Numenta's red threshold. */
+    static final double RED = 0.5;
+    /** Yellow zone: a tail probability of 1e-3 (0.375), Numenta's yellow threshold. */
+    static final double YELLOW = 3 / (3 + HALF_SCALE_DIGITS);
+
+    private final int warmup;
+    private final int shortWindow;
+    private final double alpha;
+
+    /** @param warmup errors before the likelihood can be non-zero */
+    private final double halfScale;
+
+    public ErrorLikelihood(int warmup, int shortWindow, int longWindow) {
+        this(warmup, shortWindow, longWindow, HALF_SCALE_DIGITS);
+    }
+
+    public ErrorLikelihood(int warmup, int shortWindow, int longWindow, double halfScale) {
+        this.halfScale = halfScale;
+        this.warmup = Math.max(warmup, shortWindow);
+        this.shortWindow = shortWindow;
+        this.alpha = 2.0 / (longWindow + 1);
+    }
+
+    /** The likelihood of {@code error} (a non-negative size of error), folded into the state after. */
+    public double score(LikelihoodState s, double error) {
+        if (s.recent == null || s.recent.length != shortWindow) {
+            s.recent = new float[shortWindow];
+            s.next = 0;
+            s.filled = 0;
+        }
+        s.recent[s.next] = (float) error;
+        s.next = (s.next + 1) % shortWindow;
+        s.filled = Math.min(shortWindow, s.filled + 1);
+        double average = 0;
+        for (int i = 0; i < s.filled; i++) {
+            average += s.recent[i];
+        }
+        average /= s.filled;
+
+        double likelihood = 0;
+        if (s.count >= warmup) {
+            double std = Math.sqrt(Math.max(s.variance, 1e-12));
+            double digits = TailProbability.minusLog10Upper((average - s.mean) / std);
+            likelihood = digits / (digits + halfScale);
+            if (digits >= halfScale && s.last >= RED) {
+                likelihood = Math.min(likelihood, YELLOW);
+            }
+        }
+        s.last = (float) likelihood;
+        learn(s, average);
+        return likelihood;
+    }
+
+    /**
+     * Exponentially weighted mean and variance (West's incremental form). Until about longWindow
+     * averages the weight is 1/n, a plain running average: an exponential average started from
+     * zero would underestimate the variance and raise false alarms early.
+     */
+    private void learn(LikelihoodState s, double average) {
+        if (s.count == 0) {
+            s.mean = average;
+            s.variance = 0;
+        } else {
+            double a = Math.max(alpha, 1.0 / (s.count + 1));
+            double diff = average - s.mean;
+            double incr = a * diff;
+            s.mean += incr;
+            s.variance = (1 - a) * (s.variance + diff * incr);
+        }
+        s.count++;
+    }
+}

@@ -1,0 +1,35 @@
+package io.onlinelstm.state;
+
+/**
+ * What one {@code ErrorLikelihood} knows of a series: the distribution of its short-window average
+ * error (exponentially weighted mean and variance), the most recent errors (a ring), and the last
+ * likelihood it gave (for the red-zone filter).
+ */
+public final class LikelihoodState {
+
+    /** Averages folded into the distribution so far. */
+    public long count;
+    public double mean;
+    public double variance;
+    /** The most recent errors (ring); null until the first. */
+    public float[] recent;
+    public int next;
+    /** How many entries of the ring hold errors (it fills during a series' first readings). */
+    public int filled;
+    /** The likelihood given to the last error. */
+    public float last;
+
+    public LikelihoodState() {}
+
+    LikelihoodState copy() {
+        LikelihoodState l = new LikelihoodState();
+        l.count = count;
+        l.mean = mean;
+        l.variance = variance;
+        l.recent = recent == null ? null : recent.clone();
+        l.next = next;
+        l.filled = filled;
+        l.last = last;
+        return l;
+    }
+}
