@@ -36,8 +36,9 @@ final class AnomalyChart {
      */
     record Marks(double[][] scores, double threshold, List<int[]> windows) {}
 
-    private static final Color FLAGGED = new Color(0xd62728);
-    private static final Color WINDOW = new Color(255, 165, 0, 60);
+    static final Color FLAGGED = new Color(0xd62728);
+    /** Opaque, behind the lines: a window's shade is the same colour wherever it is drawn. */
+    static final Color WINDOW = new Color(0xffe6bf);
 
     private AnomalyChart() {}
 
@@ -83,7 +84,9 @@ final class AnomalyChart {
         if (marks.windows() != null) {
             for (int[] w : marks.windows()) {
                 for (XYPlot plot : List.of(top, bottom)) {
-                    plot.addDomainMarker(new IntervalMarker(file.time(w[0]), file.time(w[1]), WINDOW), Layer.BACKGROUND);
+                    IntervalMarker shade = new IntervalMarker(file.time(w[0]), file.time(w[1]), WINDOW);
+                    shade.setAlpha(1f);
+                    plot.addDomainMarker(shade, Layer.BACKGROUND);
                 }
             }
         }
@@ -96,7 +99,7 @@ final class AnomalyChart {
         plot.setGap(8);
         plot.add(top, 3);
         plot.add(bottom, 2);
-        JFreeChart chart = new JFreeChart(replay + ", series " + name + ": value and anomaly score", JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        JFreeChart chart = new JFreeChart(replay + " (series " + name + "): value and anomaly score", JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
         chart.addSubtitle(new TextTitle(subtitle(file, s, marks)));
         return chart;
