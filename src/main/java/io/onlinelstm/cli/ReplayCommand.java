@@ -85,9 +85,9 @@ final class ReplayCommand implements Callable<Integer> {
     Path nabOutput;
 
     @Option(names = "--windows", paramLabel = "FILE",
-            description = "Labelled anomaly windows in NAB's combined_windows.json format; for a file of one series: the"
-                    + " report shades them and the summary gets window-level detection figures at anomaly.threshold and"
-                    + " the file's NAB standard score.")
+            description = "Labelled anomaly windows, as NAB's combined_windows.json, of a file of one series: the report"
+                    + " shades them, the summary counts the windows detected and the false positives at the alert"
+                    + " threshold and gives the file's NAB standard score.")
     Path windows;
 
     @Option(names = "--windows-key", paramLabel = "KEY",

@@ -65,12 +65,12 @@ public final class LabelledWindows {
         Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> entry = fields.next();
-            entries.put(entry.getKey(), windows(file, entry.getKey(), entry.getValue()));
+            entries.put(entry.getKey(), parseEntry(file, entry.getKey(), entry.getValue()));
         }
         return new LabelledWindows(file, entries);
     }
 
-    private static List<Window> windows(Path file, String key, JsonNode list) {
+    private static List<Window> parseEntry(Path file, String key, JsonNode list) {
         if (!list.isArray()) {
             throw new IllegalArgumentException("Entry \"" + key + "\" of windows file " + file + " is " + list
                     + ", not a list of [start, end] pairs; write [] for a file without anomalies");
