@@ -1,11 +1,10 @@
 package io.onlinelstm.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.onlinelstm.anomaly.NabScorer;
-import io.onlinelstm.io.JsonCodec;
 import io.onlinelstm.job.JobConfig;
 import io.onlinelstm.replay.HistoryFile;
 import io.onlinelstm.replay.HistoryFormat;
+import io.onlinelstm.replay.LabelledWindows;
 import io.onlinelstm.replay.ReplayRunner;
 import io.onlinelstm.replay.ScoreSettings;
 import java.io.ByteArrayOutputStream;
@@ -14,11 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,26 +21,58 @@ import java.util.stream.Stream;
 
 /**
  * Replays every file of a NAB-style folder ({@code data/<category>/<file>.csv} with
- * {@code timestamp,value}, and {@code windows.json}) through the forecaster, writes NAB result
+ * {@code timestamp,value}, and labelled windows: {@code windows.json} beside {@code data}, or
+ * {@code labels/combined_windows.json} in a NAB checkout) through the forecaster, writes NAB result
  * files, and scores them with {@link NabScorer}.
  */
 public final class NabBenchmark {
 
-    private static final DateTimeFormatter LABEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]");
-
     private NabBenchmark() {}
+
+    /**
+     * The labelled windows of {@code folder}: {@code given} when set, else {@code folder/windows.json},
+     * else {@code folder/labels/combined_windows.json}.
+     */
+    public static Path windowsFile(Path folder, Path given) {
+        if (given != null) {
+            return given;
+        }
+        List<Path> tried = List.of(folder.resolve("windows.json"), folder.resolve("labels").resolve("combined_windows.json"));
+        for (Path p : tried) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("No labelled windows in " + folder + ": tried " + tried.get(0) + " and "
+                + tried.get(1) + "; give the windows file with --windows FILE (NAB's labels/combined_windows.json format)");
+    }
 
     public static Map<String, Object> run(Path folder, Path windowsFile, JobConfig job, double threshold, Path out,
                                           PrintStream log) throws Exception {
-        JsonNode windows = JsonCodec.mapper().readTree(Files.readAllBytes(windowsFile));
+        Path data = folder.resolve("data");
+        if (!Files.isDirectory(data)) {
+            throw new IllegalArgumentException(folder + " has no data folder; bench nab takes a NAB-style folder with"
+                    + " data/<category>/<file>.csv (timestamp,value), as a NAB checkout or ../shared/data/nab-dev");
+        }
         List<Path> files;
-        try (Stream<Path> s = Files.walk(folder.resolve("data"))) {
+        try (Stream<Path> s = Files.walk(data)) {
             files = s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
         }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException(data + " holds no .csv file; bench nab replays data/<category>/<file>.csv");
+        }
+        LabelledWindows windows = LabelledWindows.read(windowsFile);
+        log.printf("nab: %d files, windows from %s%n", files.size(), windowsFile);
         HistoryFormat format = new HistoryFormat(HistoryFormat.Layout.WIDE, "timestamp", "key", "value", "auto");
-        List<NabScorer.LabelledFile> scored = new ArrayList<>();
+        // Every file's labels are checked before the first replay: a bad label must not cost a long run.
+        List<List<int[]>> labelled = new ArrayList<>();
         for (Path file : files) {
-            String relative = folder.resolve("data").relativize(file).toString().replace('\\', '/');
+            labelled.add(windows.rows(relative(data, file), HistoryFile.read(file, format), file));
+        }
+        List<NabScorer.LabelledFile> scored = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            String relative = relative(data, file);
             HistoryFile history = HistoryFile.read(file, format);
             Path result = out.resolve("results").resolve(relative);
             long start = System.nanoTime();
@@ -54,7 +81,7 @@ public final class NabBenchmark {
                     out.resolve("forecasts").resolve(relative), out.resolve("summaries").resolve(relative + ".json"),
                     null, List.of(), -1, 500, false, result), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             double[] scores = readScores(result, history);
-            scored.add(new NabScorer.LabelledFile(relative, scores, windows(windows.get(relative), history, relative)));
+            scored.add(new NabScorer.LabelledFile(relative, scores, labelled.get(i)));
             log.printf("nab: %s (%,d rows) in %.1f s%n", relative, history.rows(), (System.nanoTime() - start) / 1e9);
         }
         Map<String, Object> r = new LinkedHashMap<>();
@@ -96,25 +123,8 @@ public final class NabBenchmark {
         return scores;
     }
 
-    private static List<int[]> windows(JsonNode list, HistoryFile history, String file) {
-        List<int[]> out = new ArrayList<>();
-        if (list == null) {
-            throw new IllegalArgumentException("windows.json has no entry for " + file);
-        }
-        Iterator<JsonNode> it = list.elements();
-        while (it.hasNext()) {
-            JsonNode w = it.next();
-            out.add(new int[] {row(history, w.get(0).asText(), file), row(history, w.get(1).asText(), file)});
-        }
-        return out;
-    }
-
-    private static int row(HistoryFile history, String text, String file) {
-        long ts = LocalDateTime.parse(text, LABEL_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
-        int row = history.rowOf(ts);
-        if (row < 0) {
-            throw new IllegalArgumentException("Window limit " + text + " is not a timestamp of " + file);
-        }
-        return row;
+    /** The file's path under data/, as NAB's labels name it. */
+    private static String relative(Path data, Path file) {
+        return data.relativize(file).toString().replace('\\', '/');
     }
 }

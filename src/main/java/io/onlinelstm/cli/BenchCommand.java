@@ -254,14 +254,17 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "nab", mixinStandardHelpOptions = true,
-            description = "Replay every file of a NAB-style folder (data/<category>/<file>.csv, windows.json), write NAB"
-                    + " result files and print the NAB scores (standard, low_fp, low_fn) as one JSON line.")
+            description = "Replay every file of a NAB-style folder (data/<category>/<file>.csv and labelled windows),"
+                    + " write NAB result files and print the NAB scores (standard, low_fp, low_fn) as one JSON line.")
     static final class Nab implements Callable<Integer> {
 
-        @picocli.CommandLine.Parameters(index = "0", paramLabel = "FOLDER", description = "The NAB-style folder.")
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "FOLDER",
+                description = "The NAB-style folder: a NAB checkout, or one laid out as ../shared/data/nab-dev.")
         java.nio.file.Path folder;
 
-        @Option(names = "--windows", description = "Labelled windows (default: FOLDER/windows.json).")
+        @Option(names = "--windows", paramLabel = "FILE",
+                description = "Labelled windows in NAB's combined_windows.json format (default: FOLDER/windows.json,"
+                        + " else FOLDER/labels/combined_windows.json).")
         java.nio.file.Path windows;
 
         @Option(names = "--out", defaultValue = "target/nab", description = "Where results go (default: ${DEFAULT-VALUE}).")
@@ -273,7 +276,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             io.onlinelstm.job.JobConfig job = jobOptions.config();
-            print(io.onlinelstm.bench.NabBenchmark.run(folder, windows != null ? windows : folder.resolve("windows.json"),
+            print(io.onlinelstm.bench.NabBenchmark.run(folder, io.onlinelstm.bench.NabBenchmark.windowsFile(folder, windows),
                     job, job.get(io.onlinelstm.job.JobOptions.ANOMALY_THRESHOLD), out, System.err));
             return 0;
         }

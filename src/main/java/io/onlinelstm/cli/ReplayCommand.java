@@ -84,6 +84,17 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Also write the Numenta Anomaly Benchmark result format (timestamp,value,anomaly_score) here.")
     Path nabOutput;
 
+    @Option(names = "--windows", paramLabel = "FILE",
+            description = "Labelled anomaly windows, as NAB's combined_windows.json, of a file of one series: the report"
+                    + " shades them, the summary counts the windows detected and the false positives at the alert"
+                    + " threshold and gives the file's NAB standard score.")
+    Path windows;
+
+    @Option(names = "--windows-key", paramLabel = "KEY",
+            description = "Entry of --windows that labels FILE (default: the entry that ends the file's path, such as"
+                    + " realKnownCause/nyc_taxi.csv, else the one with its file name).")
+    String windowsKey;
+
     @Option(names = "--name", description = "Name in the summary (default: the file name without extension).")
     String name;
 
@@ -108,6 +119,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (evalTimes != null && evalTimes.split("\\.\\.").length != 2) {
             throw OptionChecks.invalid("--eval-times", "'" + evalTimes + "'", "must be FROM..TO, times as in the file");
         }
+        if (windowsKey != null && windows == null) {
+            throw new InvalidOptionException("--windows-key chooses an entry of a windows file; give --windows FILE too");
+        }
         JobConfig job = jobOptions.config();
         HistoryFormat fmt = new HistoryFormat(HistoryFormat.Layout.parse(format), timeColumn, keyColumn, valueColumn, timeFormat);
         HistoryFile history = HistoryFile.read(file, fmt);
@@ -124,7 +138,7 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayRunner.Settings settings = new ReplayRunner.Settings(runName, file, fmt, job,
                 new ScoreSettings(eval[0], eval[1], zScore, fit[0], fit[1], season, arLags, arForgetting),
                 out.resolve("forecasts.csv"), out.resolve("summary.json"), reportDir, reportSeries, reportFrom, reportRows,
-                System.console() != null, nabOutput);
+                System.console() != null, nabOutput, windows, windowsKey);
         ReplayRunner.run(settings, System.out);
         return 0;
     }

@@ -39,10 +39,21 @@ public final class ReplayRunner {
      *     weights, never from the per-job default store
      * @param reportSeries series drawn in the forecast-against-actual charts (empty: the first two)
      * @param reportFrom first row of those charts; -1 takes the last 500 scored rows
+     * @param windows labelled anomaly windows ({@link LabelledWindows}) for a file of one series, or null
+     * @param windowsKey the entry of {@code windows} that labels the file; null picks it by the file's path
      */
     public record Settings(String name, Path file, HistoryFormat format, JobConfig job, ScoreSettings score,
                            Path forecasts, Path summary, Path reportDir, List<String> reportSeries, int reportFrom,
-                           int reportRows, boolean terminal, Path nabOutput) {}
+                           int reportRows, boolean terminal, Path nabOutput, Path windows, String windowsKey) {
+
+        /** A replay without labelled windows. */
+        public Settings(String name, Path file, HistoryFormat format, JobConfig job, ScoreSettings score,
+                        Path forecasts, Path summary, Path reportDir, List<String> reportSeries, int reportFrom,
+                        int reportRows, boolean terminal, Path nabOutput) {
+            this(name, file, format, job, score, forecasts, summary, reportDir, reportSeries, reportFrom, reportRows,
+                    terminal, nabOutput, null, null);
+        }
+    }
 
     private ReplayRunner() {}
 
@@ -52,6 +63,8 @@ public final class ReplayRunner {
         if (file.rows() == 0) {
             throw new IllegalArgumentException(settings.file() + " holds no usable rows");
         }
+        // Resolved before the job runs: a label that does not fit the file must not cost a replay.
+        FileLabels labels = settings.windows() == null ? null : FileLabels.of(settings, file);
         ForecasterSettings forecaster = settings.job().forecaster()
                 .withTraining(settings.job().training(), true)
                 .withInitialModel(settings.job().replayInitialModel());
@@ -103,13 +116,18 @@ public final class ReplayRunner {
                 refused > 0 ? ReplayReadings.refusedCells(file, deadLetters) : null);
         Map<String, Object> summary = summary(settings, file, forecaster, result);
         summary.put("dead_letters", refused);
+        double threshold = settings.job().get(JobOptions.ANOMALY_THRESHOLD);
+        if (labels != null) {
+            summary.put("anomaly", labels.figures(anomalyScores[0], threshold));
+        }
         if (refused > 0) {
             out.printf("%,d readings refused by the job (out of order, duplicate time...): %s%n", refused, deadLetters);
         }
         ensureParent(settings.summary());
         Files.write(settings.summary(), JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
         if (settings.reportDir() != null) {
-            ReportWriter.write(settings, file, forecasts, versionOfRow, result, summary);
+            ReportWriter.write(settings, file, forecasts, versionOfRow, result, summary,
+                    new AnomalyChart.Marks(anomalyScores, threshold, labels == null ? null : labels.rows()));
             out.println("Report: " + settings.reportDir().resolve("index.md"));
         }
         out.println(JsonCodec.mapper().writeValueAsString(headline(summary)));

@@ -30,7 +30,7 @@ final class ReportWriter {
     private ReportWriter() {}
 
     static void write(ReplayRunner.Settings settings, HistoryFile file, double[][] forecasts, long[] versionOfRow,
-                      Scorer.Result result, Map<String, Object> summary) throws IOException {
+                      Scorer.Result result, Map<String, Object> summary, AnomalyChart.Marks marks) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Path dir = settings.reportDir();
         Files.createDirectories(dir);
@@ -41,6 +41,7 @@ final class ReportWriter {
         int from = settings.reportFrom() >= 0 ? settings.reportFrom() : Math.max(0, lastScored - settings.reportRows() + 1);
         int to = Math.min(file.rows(), from + settings.reportRows());
         List<String> images = new ArrayList<>();
+        List<String> anomalyImages = new ArrayList<>();
         for (String name : series) {
             int s = file.series().indexOf(name);
             if (s < 0) {
@@ -49,10 +50,13 @@ final class ReportWriter {
             String png = "forecast_" + safe(name) + ".png";
             ChartUtils.saveChartAsPNG(dir.resolve(png).toFile(), forecastChart(file, forecasts, s, from, to), WIDTH, HEIGHT);
             images.add("![" + name + ": forecast against actual](" + png + ")");
+            String anomalyPng = "anomaly_" + safe(name) + ".png";
+            ChartUtils.saveChartAsPNG(dir.resolve(anomalyPng).toFile(), AnomalyChart.draw(settings.name(), file, s, marks), WIDTH, HEIGHT);
+            anomalyImages.add("![" + name + ": value and anomaly score](" + anomalyPng + ")");
         }
         ChartUtils.saveChartAsPNG(dir.resolve("rolling_error.png").toFile(), rollingErrorChart(result, summary, file.rows()), WIDTH, HEIGHT);
         ChartUtils.saveChartAsPNG(dir.resolve("model_versions.png").toFile(), versionChart(versionOfRow), WIDTH, HEIGHT);
-        Files.writeString(dir.resolve("index.md"), index(settings, summary, images, from, to), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("index.md"), index(settings, summary, images, from, to, anomalyImages, marks), StandardCharsets.UTF_8);
     }
 
     private static JFreeChart forecastChart(HistoryFile file, double[][] forecasts, int s, int from, int to) {
@@ -189,7 +193,7 @@ final class ReportWriter {
     }
 
     private static String index(ReplayRunner.Settings settings, Map<String, Object> summary, List<String> images,
-                                int from, int to) {
+                                int from, int to, List<String> anomalyImages, AnomalyChart.Marks marks) {
         StringBuilder md = new StringBuilder();
         md.append("# Replay report: ").append(summary.get("replay")).append("\n\n");
         md.append("File `").append(settings.file().getFileName()).append("`, ").append(summary.get("keys"))
@@ -212,8 +216,34 @@ final class ReportWriter {
                 .append(fmt(m.get("mse_linear_ar"))).append(" |\n"));
         md.append("\n## Forecast against actual (rows ").append(from).append(" to ").append(to - 1).append(")\n\n");
         images.forEach(i -> md.append(i).append("\n\n"));
+        md.append("## Anomaly scores (whole file)\n\n");
+        md.append(anomalyText(summary, marks));
+        anomalyImages.forEach(i -> md.append(i).append("\n\n"));
         md.append("## Rolling error of the model and the baselines\n\n![rolling MSE](rolling_error.png)\n\n");
         md.append("## Model versions over time\n\n![model versions](model_versions.png)\n");
+        return md.toString();
+    }
+
+    /** What the anomaly charts show and, with labelled windows, how the scores detect them. */
+    private static String anomalyText(Map<String, Object> summary, AnomalyChart.Marks marks) {
+        StringBuilder md = new StringBuilder("Each chart shows the series on top and its anomaly score beneath; readings"
+                + " scoring at or over the alert threshold (`anomaly.threshold` " + marks.threshold() + ") are red");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> a = (Map<String, Object>) summary.get("anomaly");
+        if (a == null) {
+            return md.append(". Give `--windows FILE` to shade labelled anomaly windows and count detections.\n\n").toString();
+        }
+        md.append(", labelled windows (`").append(a.get("windows_key")).append("` in `").append(a.get("windows_file"))
+                .append("`) shaded.\n\n");
+        md.append("At the threshold, outside NAB's probationary period (the first 15 % of rows, at most 750):\n\n");
+        md.append("| windows detected | false-positive readings | precision | recall | F1 | NAB standard score (this file) |\n");
+        md.append("| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        Object nab = a.get("nab_standard");
+        md.append("| ").append(a.get("windows_detected")).append(" of ").append(a.get("windows")).append(" | ")
+                .append(a.get("false_positive_readings")).append(" | ").append(a.get("precision")).append(" | ")
+                .append(a.get("recall")).append(" | ").append(a.get("f1")).append(" | ")
+                .append(nab == null ? "none (no windows)" : nab + " (sweep threshold " + a.get("nab_standard_threshold") + ")")
+                .append(" |\n\n");
         return md.toString();
     }
 

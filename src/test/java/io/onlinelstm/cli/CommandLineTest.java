@@ -101,4 +101,14 @@ class CommandLineTest {
         assertEquals("error: unknown option --kafka.bootstrap-server; did you mean --kafka.bootstrap-servers?"
                 + " (see 'online-lstm run --help')", err.toString().trim());
     }
+
+    @Test
+    void replayRefusesAWindowsKeyWithoutAWindowsFile() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("replay", "no-such-file.csv", "--windows-key", "realKnownCause/nyc_taxi.csv"));
+        assertEquals("error: --windows-key chooses an entry of a windows file; give --windows FILE too"
+                + " (see 'online-lstm replay --help')", err.toString().trim());
+    }
 }

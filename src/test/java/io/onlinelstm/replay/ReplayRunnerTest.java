@@ -97,13 +97,15 @@ class ReplayRunnerTest {
         assertTrue(out.toString().contains("{\"replay\":\"synthetic\",\"horizon\":1,\"rows\":200,\"keys\":3"), out.toString());
 
         // The report: PNGs that open, and an index that shows them with the table.
-        for (String png : List.of("forecast_s2.png", "rolling_error.png", "model_versions.png")) {
+        for (String png : List.of("forecast_s2.png", "anomaly_s2.png", "rolling_error.png", "model_versions.png")) {
             BufferedImage image = ImageIO.read(dir.resolve("report").resolve(png).toFile());
             assertNotNull(image, png + " is not a readable PNG");
             assertEquals(1200, image.getWidth());
         }
         String index = Files.readString(dir.resolve("report").resolve("index.md"));
         assertTrue(index.contains("| persistence |") && index.contains("(rolling_error.png)") && index.contains("(forecast_s2.png)"));
+        assertTrue(index.contains("(anomaly_s2.png)") && index.contains("Give `--windows FILE`"), index);
+        assertTrue(!summary.containsKey("anomaly"), "no detection figures without labelled windows");
     }
 
     @Test
@@ -253,5 +255,97 @@ class ReplayRunnerTest {
             double score = Double.parseDouble(line.substring(line.lastIndexOf(',') + 1));
             assertTrue(score >= 0 && score <= 1, line);
         }
+    }
+
+    /** 400 one-minute NAB-style rows from 2014-04-01 00:00 with spikes at rows 150 (02:30) and 300 (05:00). */
+    private static Path spikeFile(Path file) throws Exception {
+        StringBuilder csv = new StringBuilder("timestamp,value\n");
+        Random random = new Random(4);
+        for (int r = 0; r < 400; r++) {
+            double v = 5 + Math.sin(r / 10.0) + 0.1 * random.nextGaussian() + (r == 150 ? 4 : r == 300 ? 8 : 0);
+            csv.append(String.format(java.util.Locale.ROOT, "2014-04-01 %02d:%02d:00,%.4f%n", r / 60, r % 60, v));
+        }
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, csv.toString());
+        return file;
+    }
+
+    private static int pixelsNear(BufferedImage image, int rgb, int tolerance) {
+        int n = 0;
+        for (int x = 0; x < image.getWidth(); x++) {
+            for (int y = 0; y < image.getHeight(); y++) {
+                int p = image.getRGB(x, y);
+                if (Math.abs((p >> 16 & 255) - (rgb >> 16 & 255)) <= tolerance
+                        && Math.abs((p >> 8 & 255) - (rgb >> 8 & 255)) <= tolerance
+                        && Math.abs((p & 255) - (rgb & 255)) <= tolerance) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void labelledWindowsShadeTheAnomalyChartAndGiveDetectionFigures(@TempDir Path dir) throws Exception {
+        Path file = spikeFile(dir.resolve("nab/data/spikes/one.csv"));
+        Path windows = dir.resolve("windows.json");
+        Files.writeString(windows, """
+                {"spikes/other.csv": [],
+                 "spikes/one.csv": [["2014-04-01 04:55:00.000000", "2014-04-01 05:05:00.000000"]]}""");
+        double threshold = 0.999;
+        JobConfig job = JobConfig.of(Map.of("model.hidden-size", "8", "model.layers", "1", "anomaly.warmup", "50",
+                "training.mode", "off", "anomaly.threshold", String.valueOf(threshold)));
+        Path nab = dir.resolve("nab-results.csv");
+        Path report = dir.resolve("report");
+        Map<String, Object> summary = ReplayRunner.run(new ReplayRunner.Settings("one", file,
+                        new HistoryFormat(HistoryFormat.Layout.WIDE, "timestamp", "key", "value", "auto"), job,
+                        new ScoreSettings(1, 400, false, 0, 400, 24, 24, 0.999), dir.resolve("f.csv"), dir.resolve("s.json"),
+                        report, List.of(), -1, 100, false, nab, windows, null),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> a = (Map<String, Object>) summary.get("anomaly");
+        assertEquals("spikes/one.csv", a.get("windows_key"), "the entry that ends the file's path");
+        assertEquals(1L, ((Number) a.get("windows")).longValue());
+        assertEquals(1L, ((Number) a.get("windows_detected")).longValue(), "the spike at row 300 is in the window: " + a);
+        // False positives counted from the NAB result file: after the probationary 60 rows, outside rows 295 to 305.
+        List<String> rows = Files.readAllLines(nab).subList(1, 401);
+        long falsePositives = 0;
+        for (int r = 60; r < rows.size(); r++) {
+            double score = Double.parseDouble(rows.get(r).substring(rows.get(r).lastIndexOf(',') + 1));
+            if ((r < 295 || r > 305) && score >= threshold) {
+                falsePositives++;
+            }
+        }
+        assertTrue(falsePositives > 0, "the unlabelled spike at row 150 scores over the threshold");
+        assertEquals(falsePositives, ((Number) a.get("false_positive_readings")).longValue(), a.toString());
+        double nabScore = ((Number) a.get("nab_standard")).doubleValue();
+        assertTrue(nabScore > 0 && nabScore < 100, "the only window found, with false positives: between the null"
+                + " detector's 0 and the perfect 100, got " + a);
+        assertTrue(Files.readString(dir.resolve("s.json")).contains("\"windows_detected\" : 1"));
+
+        BufferedImage chart = ImageIO.read(report.resolve("anomaly_value.png").toFile());
+        assertNotNull(chart, "anomaly_value.png is not a readable PNG");
+        assertEquals(1200, chart.getWidth());
+        assertTrue(pixelsNear(chart, AnomalyChart.FLAGGED.getRGB(), 10) > 20, "readings at the threshold marked in red");
+        assertTrue(pixelsNear(chart, AnomalyChart.WINDOW.getRGB(), 2) > 100, "the labelled window shaded");
+        String index = Files.readString(report.resolve("index.md"));
+        assertTrue(index.contains("(anomaly_value.png)") && index.contains("`spikes/one.csv`"), index);
+        assertTrue(index.contains("| 1 of 1 | " + falsePositives + " |"), index);
+    }
+
+    @Test
+    void labelledWindowsNeedAFileOfOneSeries(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("three.csv");
+        Files.writeString(file, syntheticWide(6));
+        Path windows = dir.resolve("windows.json");
+        Files.writeString(windows, "{\"three.csv\": []}");
+        ReplayRunner.Settings s = settings(dir, file, "three", null);
+        ReplayRunner.Settings labelled = new ReplayRunner.Settings(s.name(), s.file(), s.format(), s.job(), s.score(),
+                s.forecasts(), s.summary(), null, List.of(), -1, 100, false, null, windows, null);
+        String m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> run(labelled, new StringBuilder())).getMessage();
+        assertTrue(m.contains("has 3 series [s1, s2, s3]") && m.contains("without --windows"), m);
+        assertTrue(!Files.exists(s.forecasts()), "refused before the replay ran");
     }
 }
