@@ -84,6 +84,11 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Also write the Numenta Anomaly Benchmark result format (timestamp,value,anomaly_score) here.")
     Path nabOutput;
 
+    @Option(names = "--save-model", paramLabel = "FILE",
+            description = "Write the network the replay ended with here: a PyTorch state_dict if FILE ends in"
+                    + " .safetensors, else the model store's weights file; a job starts from it with --model.initial.")
+    Path saveModel;
+
     @Option(names = "--name", description = "Name in the summary (default: the file name without extension).")
     String name;
 
@@ -125,7 +130,7 @@ final class ReplayCommand implements Callable<Integer> {
                 new ScoreSettings(eval[0], eval[1], zScore, fit[0], fit[1], season, arLags, arForgetting),
                 out.resolve("forecasts.csv"), out.resolve("summary.json"), reportDir, reportSeries, reportFrom, reportRows,
                 System.console() != null, nabOutput);
-        ReplayRunner.run(settings, System.out);
+        ReplayRunner.run(settings, System.out, saveModel);
         return 0;
     }
 
