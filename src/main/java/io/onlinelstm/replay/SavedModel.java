@@ -31,7 +31,7 @@ final class SavedModel {
         Path absolute = file.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
         // Through a temporary file and a rename: a job started from this file never reads half of it.
-        Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".inprogress");
+        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".inprogress");
         try {
             Files.write(tmp, bytes);
             Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
