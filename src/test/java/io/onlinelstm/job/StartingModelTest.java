@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.ModelUpdate;
+import io.onlinelstm.io.Reading;
+import io.onlinelstm.model.ComputeDevice;
+import io.onlinelstm.model.LstmModel;
+import io.onlinelstm.operator.BundlingForecastOperator;
+import io.onlinelstm.operator.ForecasterSettings;
+import io.onlinelstm.state.StepState;
 import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.ModelWeights;
 import io.onlinelstm.model.SafetensorsFile;
@@ -19,6 +26,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +72,45 @@ class StartingModelTest {
         assertEquals(1, again.version());
         assertEquals(start.checksum(), again.checksum());
         assertEquals(1, store.committed().size());
+    }
+
+    @Test
+    void aLiveJobsForecasterServesTheFileFromItsFirstReading(@TempDir Path dir) throws Exception {
+        Map<String, String> level = Map.of("forecaster.target", "level", "forecaster.combine", "false",
+                "training.mode", "off");
+        LstmConfig config = JobConfig.of(SMALL).model();
+        ModelWeights weights = trained(config);
+        Path file = dir.resolve("warm.safetensors");
+        Files.write(file, SafetensorsWeights.encode(weights, "level", 5));
+        JobConfig job = job(dir.resolve("store"), file, level);
+        // As ForecastJob wires it.
+        ForecasterSettings settings = job.forecaster().withInitialModel(job.initialModel()).withBundleSize(1);
+
+        double[] values = {4.0, 5.5, 5.0, 7.25};
+        List<Forecast> out;
+        try (KeyedOneInputStreamOperatorTestHarness<String, Reading, Forecast> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BundlingForecastOperator(settings), r -> r.key, Types.STRING)) {
+            h.open();
+            for (int t = 0; t < values.length; t++) {
+                h.processElement(new StreamRecord<>(new Reading("a", 1_000L * (t + 1), values[t], null, 0), 1_000L * (t + 1)));
+            }
+            out = h.extractOutputValues();
+        }
+        // The file's network (seed 99, not the job's fresh seed 42) stepped here, with the job's normalisation.
+        try (LstmModel model = LstmModel.create(weights, ComputeDevice.CPU)) {
+            StepState state = StepState.create(config.stateSize(), 1);
+            float[][] hs = {state.h};
+            float[][] cs = {state.c};
+            for (int t = 0; t < values.length; t++) {
+                state.observe(new double[] {values[t]});
+                LstmModel.StepResult step = model.step(new float[][] {{state.normalise(0, values[t])}}, hs, cs);
+                hs = step.h();
+                cs = step.c();
+                state.lastValue = values[t];
+                assertEquals(1, out.get(t).modelVersion);
+                assertEquals(state.denormaliseValue(step.forecasts()[0][0]), out.get(t).forecast[0], 1e-5, "reading " + t);
+            }
+        }
     }
 
     @Test
