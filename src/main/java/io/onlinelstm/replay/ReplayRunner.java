@@ -91,6 +91,7 @@ public final class ReplayRunner {
                     .sinkTo(new FinalModelSink(run)).name("final model").uid("final-model");
         }
         long refused;
+        byte[] finalModel;
         Progress progress = new Progress(out, settings.terminal(), total);
         try {
             JobClient job = env.executeAsync("replay " + settings.name());
@@ -104,12 +105,13 @@ public final class ReplayRunner {
             progress.update(ForecastCsvSink.written(run));
         } finally {
             refused = DeadLetterFileSink.written(run);
+            finalModel = FinalModelSink.take(run);
             ForecastCsvSink.forget(run);
             DeadLetterFileSink.forget(run);
         }
 
         if (saveModel != null) {
-            saveModel(saveModel, FinalModelSink.take(run), forecaster, out);
+            saveModel(saveModel, finalModel, forecaster, out);
         }
 
         long[] versionOfRow = new long[file.rows()];
