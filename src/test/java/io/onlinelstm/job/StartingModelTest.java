@@ -124,10 +124,34 @@ class StartingModelTest {
         Path file = dir.resolve("warm.safetensors");
         Files.write(file, SafetensorsWeights.encode(trained(config), "delta", 1));
 
-        VersionedModel start = job(storeDir, file, Map.of()).initialModel();
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VersionedModel start = logged(log, () -> job(storeDir, file, Map.of()).initialModel());
         assertEquals(3, start.version());
         assertEquals(learnt.checksum(), start.checksum());
         assertEquals(1, store.committed().size(), "the file did not enter a store that has versions");
+        assertTrue(log.stream().anyMatch(m -> m.startsWith("Ignoring model.initial " + file)
+                && m.contains("already holds committed version 3") && m.contains("empty model.store")), log.toString());
+    }
+
+    /** Runs {@code action} while collecting what {@link StartingModel} logs. */
+    private static <T> T logged(List<String> messages, java.util.function.Supplier<T> action) {
+        org.apache.logging.log4j.core.Logger logger =
+                (org.apache.logging.log4j.core.Logger) org.apache.logging.log4j.LogManager.getLogger(StartingModel.class);
+        var appender = new org.apache.logging.log4j.core.appender.AbstractAppender("starting-model-test", null, null,
+                true, org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+            @Override
+            public void append(org.apache.logging.log4j.core.LogEvent event) {
+                messages.add(event.getMessage().getFormattedMessage());
+            }
+        };
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            return action.get();
+        } finally {
+            logger.removeAppender(appender);
+            appender.stop();
+        }
     }
 
     @Test
