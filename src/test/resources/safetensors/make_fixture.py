@@ -14,11 +14,12 @@ Layout (https://github.com/huggingface/safetensors, "Format"):
     N bytes   UTF-8 JSON: {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]},
               ..., "__metadata__": {"key": "value"}}, padded with spaces
     the rest  the tensors' bytes, little-endian; offsets count from the end of the header
-Run: python3 make_fixture.py  (writes fixture.safetensors beside this script)
+Run: python3 make_fixture.py [OUT]  (writes OUT, by default fixture.safetensors beside this script)
 """
 import json
 import os
 import struct
+import sys
 
 FEATURES, HIDDEN, LAYERS, HORIZON = 2, 3, 2, 2
 
@@ -64,7 +65,8 @@ def main():
         data += chunk
     text = json.dumps(header, separators=(",", ":")).encode("utf-8")
     text += b" " * (-len(text) % 8)
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixture.safetensors")
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                             "fixture.safetensors")
     with open(out, "wb") as f:
         f.write(struct.pack("<Q", len(text)) + text + data)
 

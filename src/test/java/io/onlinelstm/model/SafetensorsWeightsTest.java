@@ -10,12 +10,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Weights in and out of safetensors: a file written outside Java (src/test/resources/safetensors/
@@ -64,6 +68,26 @@ class SafetensorsWeightsTest {
                 assertEquals(formula(name, i), values[i], name + "[" + i + "]");
             }
         }
+    }
+
+    @Test
+    void theCommittedFixtureIsWhatItsScriptWrites(@TempDir Path dir) throws Exception {
+        // Only where Python is installed: the build and the other tests never need it.
+        Path script = Path.of("src/test/resources/safetensors/make_fixture.py");
+        Process probe;
+        try {
+            probe = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("no python3 on this machine");
+            return;
+        }
+        Assumptions.assumeTrue(probe.waitFor() == 0, "no working python3 on this machine");
+        Path out = dir.resolve("fixture.safetensors");
+        Process run = new ProcessBuilder("python3", script.toString(), out.toString()).redirectErrorStream(true).start();
+        String printed = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, run.waitFor(), printed);
+        assertArrayEquals(fixtureBytes(), Files.readAllBytes(out),
+                "fixture.safetensors differs from what make_fixture.py writes: run the script and commit both");
     }
 
     @Test
