@@ -1,6 +1,7 @@
 package io.onlinelstm.job;
 
 import io.onlinelstm.model.IncompatibleModelException;
+import io.onlinelstm.model.InvalidModelException;
 import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.ModelWeights;
 import io.onlinelstm.model.SafetensorsFile;
@@ -8,6 +9,7 @@ import io.onlinelstm.model.SafetensorsWeights;
 import io.onlinelstm.model.WeightsCodec;
 import io.onlinelstm.operator.ForecastTarget;
 import io.onlinelstm.training.ModelStore;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,10 +37,15 @@ final class InitialModelFile {
                     + e.getCause().getMessage() + "). Give the path of a .safetensors file or of a weights file that"
                     + " replay --save-model wrote, readable from where the job is built.", e);
         }
+        if (!SafetensorsFile.looksLike(bytes) && !isWeightsFile(bytes)) {
+            throw new IllegalArgumentException("--" + JobOptions.MODEL_INITIAL.key() + " " + uri + " is neither a"
+                    + " safetensors file nor a weights file of this project (by its first bytes). Give a file that"
+                    + " replay --save-model or safetensors' save_file wrote.");
+        }
         try {
             return SafetensorsFile.looksLike(bytes) ? fromSafetensors(bytes, job, target, uri)
                     : fromWeightsFile(bytes, job, uri);
-        } catch (IncompatibleModelException e) {
+        } catch (InvalidModelException e) {
             throw new IllegalArgumentException("--" + JobOptions.MODEL_INITIAL.key() + " " + uri + ": " + e.getMessage(), e);
         }
     }
@@ -53,7 +60,12 @@ final class InitialModelFile {
         m.compare(JobOptions.MODEL_LAYERS.key(), Integer.toString(file.layers()), job.layers());
         m.compare(JobOptions.MODEL_HORIZON.key(), Integer.toString(file.horizon()), job.horizon());
         m.throwIfAny();
-        return weights;
+        // The job's dropout and seed, which only matter while training, go with the file's tensors.
+        return new ModelWeights(job, weights.tensors());
+    }
+
+    private static boolean isWeightsFile(byte[] bytes) {
+        return bytes.length >= 4 && ByteBuffer.wrap(bytes, 0, 4).getInt() == WeightsCodec.MAGIC;
     }
 
     private static ModelWeights fromSafetensors(byte[] bytes, LstmConfig job, ForecastTarget target, String uri) {

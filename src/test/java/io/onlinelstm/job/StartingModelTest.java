@@ -219,5 +219,18 @@ class StartingModelTest {
         String missing = assertThrows(IllegalArgumentException.class,
                 () -> job(dir.resolve("store"), dir.resolve("nothing.safetensors"), Map.of()).initialModel()).getMessage();
         assertTrue(missing.contains("Cannot read --model.initial") && missing.contains("nothing.safetensors"), missing);
+
+        Path csv = dir.resolve("history.csv");
+        Files.writeString(csv, "time,a\n1,2\n");
+        String notAModel = assertThrows(IllegalArgumentException.class,
+                () -> job(dir.resolve("store"), csv, Map.of()).initialModel()).getMessage();
+        assertTrue(notAModel.contains("neither a safetensors file nor a weights file"), notAModel);
+
+        Path cut = dir.resolve("cut.olstm");
+        byte[] whole = WeightsCodec.encode(trained(JobConfig.of(SMALL).model()));
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 10));
+        String corrupt = assertThrows(IllegalArgumentException.class,
+                () -> job(dir.resolve("store"), cut, Map.of()).initialModel()).getMessage();
+        assertTrue(corrupt.startsWith("--model.initial " + cut) && corrupt.contains("corrupted"), corrupt);
     }
 }
