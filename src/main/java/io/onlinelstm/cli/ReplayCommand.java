@@ -95,6 +95,11 @@ final class ReplayCommand implements Callable<Integer> {
                     + " realKnownCause/nyc_taxi.csv, else the one with its file name).")
     String windowsKey;
 
+    @Option(names = "--save-model", paramLabel = "FILE",
+            description = "Write the network the replay ended with here: a PyTorch state_dict if FILE ends in"
+                    + " .safetensors, else the model store's weights file; a job starts from it with --model.initial.")
+    Path saveModel;
+
     @Option(names = "--name", description = "Name in the summary (default: the file name without extension).")
     String name;
 
@@ -139,7 +144,7 @@ final class ReplayCommand implements Callable<Integer> {
                 new ScoreSettings(eval[0], eval[1], zScore, fit[0], fit[1], season, arLags, arForgetting),
                 out.resolve("forecasts.csv"), out.resolve("summary.json"), reportDir, reportSeries, reportFrom, reportRows,
                 System.console() != null, nabOutput, windows, windowsKey);
-        ReplayRunner.run(settings, System.out);
+        ReplayRunner.run(settings, System.out, saveModel);
         return 0;
     }
 

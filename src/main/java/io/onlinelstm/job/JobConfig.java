@@ -4,10 +4,7 @@ import io.onlinelstm.anomaly.AnomalySettings;
 import io.onlinelstm.model.ComputeDevice;
 import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.OptimizerConfig;
-import io.onlinelstm.model.WeightInitializer;
-import io.onlinelstm.model.WeightsCodec;
 import io.onlinelstm.io.ModelUpdateSigner;
-import io.onlinelstm.training.ModelStore;
 import io.onlinelstm.training.PublishSettings;
 import io.onlinelstm.training.TrainingSettings;
 import io.onlinelstm.training.VersionedModel;
@@ -36,7 +33,6 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 public final class JobConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobConfig.class);
 
     private final Map<String, String> values;
     private transient Configuration configuration;
@@ -218,56 +214,23 @@ public final class JobConfig implements Serializable {
     }
 
     /**
-     * The model a live job starts from: {@code model.initial}, else the newest committed model in
-     * the job's store ({@link #modelStore()}), else fresh weights from the seed (version 0). Reads
-     * files, so call it once when building the job.
+     * The model a live job starts from: the newest committed model in the job's store
+     * ({@link #modelStore()}), else {@code model.initial}, which then enters the store as version 1,
+     * else fresh weights from the seed (version 0); see {@link StartingModel}. Reads (and may write)
+     * the store, so call it once when building the job.
      */
     public VersionedModel initialModel() {
-        return initialModel(modelStore());
+        return StartingModel.choose(this, modelStore(), true);
     }
 
     /**
-     * The model a replay starts from: {@code model.initial}, else the newest committed model of
-     * {@code model.store} when that is given, else fresh weights. Never the per-job default store,
-     * so a replay's figures do not depend on what ran on the machine before.
+     * The model a replay starts from: the newest committed model of {@code model.store} when that is
+     * given, else {@code model.initial} (version 1), else fresh weights. Never the per-job default
+     * store, so a replay's figures do not depend on what ran on the machine before, and a replay
+     * writes to no store.
      */
     public VersionedModel replayInitialModel() {
-        return initialModel(modelStoreGiven() ? modelStore() : null);
-    }
-
-    private VersionedModel initialModel(String storeUri) {
-        LstmConfig config = model();
-        String initial = get(JobOptions.MODEL_INITIAL).trim();
-        if (!initial.isEmpty()) {
-            byte[] bytes = ModelStore.read(initial, null);
-            WeightsCodec.decode(bytes, config);
-            LOG.info("Starting from the weights of model.initial {}", initial);
-            return new VersionedModel(0, bytes);
-        }
-        java.util.Optional<ModelStore.StoredVersion> newest =
-                storeUri == null ? java.util.Optional.empty() : new ModelStore(storeUri).newestCommitted();
-        if (newest.isPresent()) {
-            VersionedModel model = newest.get().load();
-            // Fails here, at submission, when the store holds a model of another architecture.
-            try {
-                model.weights(config);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("The newest model in the store " + storeUri + " (version "
-                        + model.version() + ") does not fit the configured model: " + e.getMessage()
-                        + ". Give the job its own model.store, or model options that match the stored model.", e);
-            }
-            java.time.Duration age = java.time.Duration.ofMillis(
-                    Math.max(0, System.currentTimeMillis() - newest.get().committedAt()));
-            LOG.info("Starting from model version {} of the store {}, committed {} ago ({})", model.version(), storeUri,
-                    org.apache.flink.util.TimeUtils.formatWithHighestUnit(age.withNanos(0)),
-                    newest.get().legacy() ? "a file of an earlier release, counted as committed" : newest.get().uri());
-            return model;
-        }
-        LOG.info("Starting from fresh weights (seed {}){}", config.seed(),
-                storeUri == null ? "" : ": the store " + storeUri + " holds no committed model");
-        // A fresh network that forecasts changes starts as persistence (zero output), not as noise around it.
-        boolean delta = ForecastTarget.parse(get(JobOptions.FORECAST_TARGET)) == ForecastTarget.DELTA;
-        return VersionedModel.of(0, delta ? WeightInitializer.initializeWithZeroHead(config) : WeightInitializer.initialize(config));
+        return StartingModel.choose(this, modelStoreGiven() ? modelStore() : null, false);
     }
 
     /** Forecaster settings without the initial model (see {@link #initialModel()}). */

@@ -307,8 +307,12 @@ public final class JobOptions {
     public static final ConfigOption<String> MODEL_INITIAL = key("model.initial")
             .stringType().defaultValue("")
             .withFallbackKeys("initial-model")
-            .withDescription("Weights file to start from; empty takes the newest committed model in the store, else fresh"
-                    + " weights from the seed (a replay: fresh weights unless model.store is given).");
+            .withDescription("Model to warm-start from when the store holds no committed version: a .safetensors"
+                    + " state_dict or a weights file written by replay --save-model. It enters the store as version 1;"
+                    + " once the store holds versions (a restart) they win and this is ignored. Its configuration must"
+                    + " match the model.* options and forecaster.target. Empty: the newest committed model in the"
+                    + " store, else fresh weights from the seed (version 0; a replay reads a store only when"
+                    + " model.store is given).");
 
     public static final ConfigOption<String> TOPIC_MODEL_UPDATES = key("kafka.topic.model-updates")
             .stringType().defaultValue("model-updates")

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -46,6 +47,12 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     public static final OutputTag<TrainingWindow> TRAINING_WINDOWS = ForecasterOutputs.TRAINING_WINDOWS;
     public static final OutputTag<Alert> ALERTS = ForecasterOutputs.ALERTS;
     public static final OutputTag<LiveErrorReport> LIVE_ERRORS = ForecasterOutputs.LIVE_ERRORS;
+    /**
+     * The model each forecaster serves when its input ends ({@link ModelHolder#encode} bytes: version,
+     * then the weights), once per subtask: how a bounded replay hands over the network it ended with.
+     */
+    public static final OutputTag<byte[]> FINAL_MODEL =
+            new OutputTag<>("final-model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final ForecasterSettings settings;
     private transient ForecasterState state;
@@ -130,6 +137,8 @@ public class BundlingForecastOperator extends AbstractStreamOperator<Forecast>
     @Override
     public void finish() throws Exception {
         flush();
+        // Dropped unread unless something consumes the side output (a replay with --save-model).
+        output.collect(FINAL_MODEL, new StreamRecord<>(ModelHolder.encode(holder.serving())));
         super.finish();
     }
 

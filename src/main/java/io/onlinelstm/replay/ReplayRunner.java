@@ -5,7 +5,10 @@ import io.onlinelstm.io.RawReading;
 import io.onlinelstm.job.ForecastGraph;
 import io.onlinelstm.job.JobOptions;
 import io.onlinelstm.job.JobConfig;
+import io.onlinelstm.operator.BundlingForecastOperator;
 import io.onlinelstm.operator.ForecasterSettings;
+import io.onlinelstm.operator.ModelHolder;
+import io.onlinelstm.training.VersionedModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,6 +61,14 @@ public final class ReplayRunner {
     private ReplayRunner() {}
 
     public static Map<String, Object> run(Settings settings, PrintStream out) throws Exception {
+        return run(settings, out, null);
+    }
+
+    /**
+     * @param saveModel where to write the network the replay ended with (the version its forecaster
+     *     served last; see {@link SavedModel}); null: nowhere
+     */
+    public static Map<String, Object> run(Settings settings, PrintStream out, Path saveModel) throws Exception {
         HistoryFile file = HistoryFile.read(settings.file(), settings.format());
         reportBadCells(file, out);
         if (file.rows() == 0) {
@@ -78,7 +89,7 @@ public final class ReplayRunner {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         // The job's own graph and parser; forecasts and dead letters go to files instead of Kafka.
-        ForecastGraph.build(env.fromSource(new DataGeneratorSource<>(new ReplayReadings(settings.file(), settings.format()),
+        ForecastGraph.Streams streams = ForecastGraph.build(env.fromSource(new DataGeneratorSource<>(new ReplayReadings(settings.file(), settings.format()),
                                 total, TypeInformation.of(RawReading.class)),
                         WatermarkStrategy.noWatermarks(), "history file").uid("history-file"),
                 null,
@@ -88,7 +99,12 @@ public final class ReplayRunner {
                         "forecasts csv", "forecasts-csv"), null,
                         new ForecastGraph.NamedSink<>(new DeadLetterFileSink(deadLetters, run), "dead letters file",
                                 "dead-letters-file"), null, null));
+        if (saveModel != null) {
+            streams.forecasts().getSideOutput(BundlingForecastOperator.FINAL_MODEL)
+                    .sinkTo(new FinalModelSink(run)).name("final model").uid("final-model");
+        }
         long refused;
+        byte[] finalModel;
         Progress progress = new Progress(out, settings.terminal(), total);
         try {
             JobClient job = env.executeAsync("replay " + settings.name());
@@ -102,8 +118,13 @@ public final class ReplayRunner {
             progress.update(ForecastCsvSink.written(run));
         } finally {
             refused = DeadLetterFileSink.written(run);
+            finalModel = FinalModelSink.take(run);
             ForecastCsvSink.forget(run);
             DeadLetterFileSink.forget(run);
+        }
+
+        if (saveModel != null) {
+            saveModel(saveModel, finalModel, forecaster, out);
         }
 
         long[] versionOfRow = new long[file.rows()];
@@ -132,6 +153,18 @@ public final class ReplayRunner {
         }
         out.println(JsonCodec.mapper().writeValueAsString(headline(summary)));
         return summary;
+    }
+
+    private static void saveModel(Path file, byte[] handedOver, ForecasterSettings forecaster, PrintStream out)
+            throws IOException {
+        if (handedOver == null) {
+            throw new IllegalStateException("The replay ended without its forecaster handing over its model, so "
+                    + file + " was not written; this is a bug, please report it with the replay's log.");
+        }
+        VersionedModel model = ModelHolder.decode(handedOver);
+        SavedModel.write(file, model.weights(forecaster.model()), forecaster.target(), model.version());
+        out.printf("Saved model version %d to %s%n", model.version(), file);
+        LOG.info("Saved the network the replay ended with, version {}, to {}", model.version(), file);
     }
 
     private static void reportBadCells(HistoryFile file, PrintStream out) {
