@@ -1,5 +1,6 @@
 package io.onlinelstm.bench;
 
+import io.onlinelstm.anomaly.CalmSeriesCheck;
 import io.onlinelstm.anomaly.NabScorer;
 import io.onlinelstm.job.JobConfig;
 import io.onlinelstm.replay.HistoryFile;
@@ -101,6 +102,11 @@ public final class NabBenchmark {
         r.put("recall", Math.round(d.recall() * 1000) / 1000.0);
         r.put("f1", Math.round(d.f1() * 1000) / 1000.0);
         r.put("false_positives", d.falsePositives());
+        if (job.anomaly() != null) {
+            // Alert volume where nothing is wrong: 20 calm synthetic series of 10,000 readings each.
+            r.put("calm_false_alerts_per_10k",
+                    Math.round(CalmSeriesCheck.falseAlertsPer10k(job.anomaly(), 20, 10_000, 1) * 100) / 100.0);
+        }
         return r;
     }
 

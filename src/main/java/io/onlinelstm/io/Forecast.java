@@ -39,7 +39,7 @@ public class Forecast {
      */
     public double anomalyScore;
     /** The part of the detector that gave the score, for the alert; not part of the record. */
-    public transient io.onlinelstm.anomaly.AnomalyDetector.Part anomalyPart;
+    public transient String anomalyPart;
 
     public Forecast() {}
 }

@@ -43,10 +43,11 @@ public final class AnomalyStage {
      *     NaN when there was none (a series' first reading: only its value is judged)
      */
     public boolean score(AnomalyState state, StepState step, Forecast forecast, double residual) {
-        AnomalyDetector.Score score = detector.score(state, forecast.ts, forecast.value, Math.abs(residual),
-                step.changeScale());
+        double unit = forecast.persistenceError == null ? step.changeScale()
+                : step.changeScaleBefore(forecast.persistenceError);
+        AnomalyDetector.Score score = detector.score(state, forecast.ts, forecast.value, Math.abs(residual), unit);
         forecast.anomalyScore = score.score();
-        forecast.anomalyPart = score.part();
+        forecast.anomalyPart = score.part() == AnomalyDetector.Part.NONE ? null : score.part().label();
         boolean anomalous = score.score() >= settings.threshold();
         if (anomalous) {
             anomalousReadings.inc();
@@ -104,7 +105,7 @@ public final class AnomalyStage {
             alert.upper = alert.forecast + Z80 * errorScale;
         }
         alert.score = forecast.anomalyScore;
-        alert.part = forecast.anomalyPart == null ? null : forecast.anomalyPart.label();
+        alert.part = forecast.anomalyPart;
         alert.threshold = settings.threshold();
         alert.modelVersion = forecastVersion;
         return alert;

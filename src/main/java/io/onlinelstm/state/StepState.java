@@ -83,6 +83,19 @@ public final class StepState {
         return Math.sqrt(changeSumSquares / (count - 1));
     }
 
+    /**
+     * {@link #changeScale()} as it was before the last reading's change, given that change: the
+     * unit to judge the reading's own error in, so that a spike does not shrink itself by entering
+     * its own yardstick.
+     */
+    public double changeScaleBefore(double lastChange) {
+        double before = changeSumSquares - lastChange * lastChange;
+        if (count < 4 || !(before > 0)) {
+            return changeScale();
+        }
+        return Math.sqrt(before / (count - 2));
+    }
+
     public float normalise(int i, double raw) {
         return (float) ((raw - mean[i]) / scale(i));
     }

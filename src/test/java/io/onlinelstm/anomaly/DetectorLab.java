@@ -138,7 +138,8 @@ public final class DetectorLab {
                 case "combined" -> f.error == null ? Double.NaN : f.error;
                 default -> throw new IllegalArgumentException(residual);
             };
-            scores[i] = detector.score(anomaly, ts[i], v, Math.abs(r), step.changeScale()).score();
+            scores[i] = detector.score(anomaly, ts[i], v, Math.abs(r),
+                    f.persistenceError == null ? step.changeScale() : step.changeScaleBefore(f.persistenceError)).score();
             f.forecast = new float[] {(float) v};
             step.lastValue = v;
             step.lastTs = ts[i];

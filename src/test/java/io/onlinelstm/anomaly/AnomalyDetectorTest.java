@@ -1,0 +1,187 @@
+package io.onlinelstm.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.onlinelstm.state.AnomalyState;
+import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The detector on synthetic series: a calm daily cycle with noise, readings a minute apart, and
+ * one kind of anomaly from reading {@link #ONSET}. Errors are persistence's, as a network at
+ * version 0 makes them. Each anomaly must be found within a stated delay, with no anomalous
+ * reading in the calm stretch before it.
+ */
+class AnomalyDetectorTest {
+
+    private static final long MINUTE = 60_000L;
+    private static final int ONSET = 4_000;
+    private static final int LENGTH = 4_300;
+    private static final AnomalySettings SETTINGS = AnomalySettings.defaults();
+
+    /** Calm values with {@code anomaly} applied to (t, value) from the onset on. */
+    private static double[] series(long seed, java.util.function.BiFunction<Integer, Double, Double> anomaly) {
+        Random random = new Random(seed);
+        double noise = 0;
+        double[] v = new double[LENGTH];
+        for (int t = 0; t < LENGTH; t++) {
+            noise = 0.5 * noise + 0.5 * random.nextGaussian();
+            double calm = 50 + 8 * Math.sin(2 * Math.PI * t / 1_440) + noise;
+            v[t] = t >= ONSET ? anomaly.apply(t, calm) : calm;
+        }
+        return v;
+    }
+
+    /** Scores of every reading, persistence's errors in units of the typical change so far. */
+    private static AnomalyDetector.Score[] scores(double[] v) {
+        AnomalyDetector detector = new AnomalyDetector(SETTINGS);
+        AnomalyState state = new AnomalyState();
+        AnomalyDetector.Score[] out = new AnomalyDetector.Score[v.length];
+        double sumSquares = 0;
+        for (int t = 0; t < v.length; t++) {
+            double error = Double.NaN;
+            // The unit before this reading, as the job judges a reading's error.
+            double unit = t >= 3 ? Math.sqrt(sumSquares / (t - 1)) : 1.0;
+            if (t > 0) {
+                error = Math.abs(v[t] - v[t - 1]);
+                sumSquares += error * error;
+            }
+            out[t] = detector.score(state, t * MINUTE, v[t], error, unit);
+        }
+        return out;
+    }
+
+    /**
+     * The first anomalous reading from the onset, minus the onset; fails if the calm stretch before
+     * it has more than one (the target is at most one false alert per 10,000 calm readings, and the
+     * range part may find one new extreme of the noise).
+     */
+    private static int delay(double[] v) {
+        AnomalyDetector.Score[] s = scores(v);
+        java.util.List<String> falseAlarms = new java.util.ArrayList<>();
+        for (int t = 0; t < ONSET; t++) {
+            if (s[t].score() >= SETTINGS.threshold()) {
+                falseAlarms.add(t + ": " + s[t]);
+            }
+        }
+        assertTrue(falseAlarms.size() <= 1, "false alarms in the calm stretch: " + falseAlarms);
+        for (int t = ONSET; t < LENGTH; t++) {
+            if (s[t].score() >= SETTINGS.threshold()) {
+                return t - ONSET;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    @Test
+    void aSpikeIsFoundAtOnce() {
+        for (long seed = 1; seed <= 3; seed++) {
+            // 25 typical changes (0.58) up, inside the range the daily cycle has shown.
+            int delay = delay(series(seed, (t, v) -> t == ONSET ? v + 25 * 0.58 : v));
+            assertEquals(0, delay, "seed " + seed);
+        }
+    }
+
+    @Test
+    void aLevelShiftIsFoundWithinFiveReadings() {
+        for (long seed = 1; seed <= 3; seed++) {
+            assertTrue(delay(series(seed, (t, v) -> v + 5)) <= 5, "seed " + seed);
+        }
+    }
+
+    @Test
+    void aRiseInVarianceIsFoundWithinTwentyReadings() {
+        for (long seed = 1; seed <= 3; seed++) {
+            Random extra = new Random(seed + 100);
+            assertTrue(delay(series(seed, (t, v) -> v + 2.5 * extra.nextGaussian())) <= 20, "seed " + seed);
+        }
+    }
+
+    @Test
+    void aChangeOfFrequencyIsFoundWithinAnHour() {
+        for (long seed = 1; seed <= 3; seed++) {
+            // The daily cycle turns into a two-hour one of the same amplitude: no step is unusual,
+            // the values are not where this time of day has them.
+            DoubleUnaryOperator daily = t -> 8 * Math.sin(2 * Math.PI * t / 1_440);
+            DoubleUnaryOperator fast = t -> 8 * Math.sin(2 * Math.PI * t / 120);
+            int delay = delay(series(seed, (t, v) -> v - daily.applyAsDouble(t) + fast.applyAsDouble(t)));
+            assertTrue(delay <= 60, "seed " + seed + ": " + delay);
+        }
+    }
+
+    @Test
+    void aFlatlineIsFoundOnItsFifthRepeat() {
+        for (long seed = 1; seed <= 3; seed++) {
+            double[] v = series(seed, (t, x) -> x);
+            double stuck = v[ONSET];
+            for (int t = ONSET; t < LENGTH; t++) {
+                v[t] = stuck;
+            }
+            AnomalyDetector.Score[] s = scores(v);
+            assertEquals(AnomalyDetector.Part.FLAT, s[ONSET + AnomalyDetector.MIN_FLAT_RUN].part(), "seed " + seed);
+            assertEquals(AnomalyDetector.MIN_FLAT_RUN, delay(v), "seed " + seed);
+        }
+    }
+
+    @Test
+    void aValueBeyondTheRangeScoresOneAndSaysSo() {
+        AnomalyDetector.Score[] s = scores(series(4, (t, v) -> t == ONSET ? 100.0 : v));
+        assertEquals(1.0, s[ONSET].score());
+        assertTrue(s[ONSET].part() == AnomalyDetector.Part.RANGE, s[ONSET].toString());
+    }
+
+    @Test
+    void nothingFiresDuringTheWarmUpAndTheRangeWaitsForADay() {
+        // A series that only rises: every value is a new maximum.
+        double[] v = new double[2_000];
+        for (int t = 0; t < v.length; t++) {
+            v[t] = t * 0.1 + (t % 2) * 0.01;
+        }
+        AnomalyDetector.Score[] s = scores(v);
+        for (int t = 0; t < SETTINGS.warmup(); t++) {
+            assertEquals(0.0, s[t].score(), "warm-up at " + t);
+        }
+        for (int t = 0; t < 1_440; t++) {
+            assertTrue(s[t].part() != AnomalyDetector.Part.RANGE, "range before a day of history at " + t);
+        }
+    }
+
+    @Test
+    void calmSeriesRaiseAtMostOneAlertPerTenThousandReadings() {
+        double rate = CalmSeriesCheck.falseAlertsPer10k(SETTINGS, 10, 10_000, 11);
+        assertTrue(rate <= 1.0, "false alerts per series per 10,000 calm readings: " + rate);
+    }
+
+    @Test
+    void scoresAreDeterministicAndLargeDeviationsDoNotTie() {
+        double[] v = series(5, (t, x) -> t == ONSET ? x + 30 : t == ONSET + 200 ? x + 60 : x);
+        AnomalyDetector.Score[] a = scores(v);
+        AnomalyDetector.Score[] b = scores(v);
+        assertArrayEquals(a, b);
+        ErrorLikelihood likelihood = new ErrorLikelihood(0, 1, 100);
+        io.onlinelstm.state.LikelihoodState state = new io.onlinelstm.state.LikelihoodState();
+        Random random = new Random(3);
+        for (int i = 0; i < 500; i++) {
+            likelihood.score(state, Math.abs(random.nextGaussian()));
+        }
+        io.onlinelstm.state.LikelihoodState copy = new io.onlinelstm.state.LikelihoodState();
+        copy.count = state.count;
+        copy.mean = state.mean;
+        copy.variance = state.variance;
+        double big = likelihood.score(state, 40);
+        double bigger = likelihood.score(copy, 80);
+        assertTrue(big < bigger && bigger < 1.0, "40 and 80 deviations keep apart below 1: " + big + " " + bigger);
+    }
+
+    @Test
+    void tailProbabilityIsAccurateFarIntoTheTail() {
+        assertEquals(-Math.log10(0.5), TailProbability.minusLog10Upper(0), 1e-6);
+        assertEquals(-Math.log10(0.0013498980), TailProbability.minusLog10Upper(3), 1e-5);
+        // P(Z > 10) = 7.6199e-24
+        assertEquals(23.118, TailProbability.minusLog10Upper(10), 1e-3);
+        assertTrue(TailProbability.minusLog10Upper(40) > TailProbability.minusLog10Upper(39));
+    }
+}
