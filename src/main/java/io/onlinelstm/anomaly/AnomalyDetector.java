@@ -50,6 +50,9 @@ public final class AnomalyDetector {
     /** The range part waits for a day of event time, so that a daily cycle has shown its whole range once. */
     static final long RANGE_WARMUP_MILLIS = 86_400_000L;
 
+    /** Readings before the likelihoods start to learn. */
+    static final int UNIT_READINGS = 30;
+
     /** A run of unchanged values shorter than this is never judged: a few repeats are common. */
     static final int MIN_FLAT_RUN = 5;
     /** Time-of-day buckets of the season profile: half hours. */
@@ -99,9 +102,14 @@ public final class AnomalyDetector {
         // their logs; docs/benchmarks.md).
         Score flatScore = flatScore(s, value);
         Score rangeScore = rangeScore(s, ts, value);
-        double residualScore = residual && !Double.isNaN(error) ? likelihood.score(s.residual, Math.sqrt(error / unit)) : 0;
-        double spikeScore = spike && !Double.isNaN(error) ? spikeLikelihood.score(s.spike, error / unit) : 0;
-        double seasonScore = season && Double.isFinite(value) ? seasonScore(s, ts, value, unit) : 0;
+        // The likelihoods learn once the unit rests on enough changes: an error measured against the
+        // spread of a series' first two or three changes can be huge, and would inflate the usual
+        // spread for a long time after.
+        boolean unitSettled = s.valueCount > UNIT_READINGS;
+        boolean judged = unitSettled && !Double.isNaN(error);
+        double residualScore = residual && judged ? likelihood.score(s.residual, Math.sqrt(error / unit)) : 0;
+        double spikeScore = spike && judged ? spikeLikelihood.score(s.spike, error / unit) : 0;
+        double seasonScore = season && unitSettled && Double.isFinite(value) ? seasonScore(s, ts, value, unit) : 0;
         Score best = Score.NONE;
         if (flat && flatScore.score() > best.score()) {
             best = flatScore;

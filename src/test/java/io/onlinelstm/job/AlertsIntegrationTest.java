@@ -58,17 +58,38 @@ class AlertsIntegrationTest extends KafkaFlinkTestBase {
             KafkaTestClients.readCommitted(kafka.bootstrapServers(), "forecasts", r -> r.size() >= keys * perKey,
                     Duration.ofMinutes(3), Duration.ofSeconds(3));
             List<ConsumerRecord<byte[], byte[]>> alerts = KafkaTestClients.readCommitted(kafka.bootstrapServers(),
-                    "alerts", r -> r.size() >= keys, Duration.ofSeconds(30), Duration.ofSeconds(3));
+                    "alerts", r -> r.stream().filter(x -> new String(x.value()).contains("\"type\":\"alert\"")).count() >= keys,
+                    Duration.ofSeconds(30), Duration.ofSeconds(3));
             Set<String> seen = new HashSet<>();
+            java.util.Map<String, Long> raisedAt = new java.util.HashMap<>();
+            Set<String> cleared = new HashSet<>();
             for (ConsumerRecord<byte[], byte[]> r : alerts) {
                 JsonNode a = JsonCodec.mapper().readTree(r.value());
-                String id = a.get("key").asText() + "@" + a.get("ts").asLong() / 60_000L;
+                String key = a.get("key").asText();
+                long minute = a.get("ts").asLong() / 60_000L;
+                assertEquals(key, new String(r.key()));
+                if ("alert-cleared".equals(a.get("type").asText())) {
+                    // Cleared once the series has been under the threshold for the quiet period (2 h).
+                    assertTrue(cleared.add(key), "duplicate alert-cleared for " + key);
+                    assertTrue(raisedAt.containsKey(key), "cleared before raised: " + key);
+                    assertTrue(minute - raisedAt.get(key) >= 120, "cleared within the quiet period: " + key);
+                    continue;
+                }
+                assertEquals("alert", a.get("type").asText());
+                String id = key + "@" + minute;
                 assertTrue(seen.add(id), "duplicate alert " + id);
-                assertEquals(a.get("key").asText(), new String(r.key()));
+                raisedAt.put(key, minute);
                 assertTrue(a.get("score").asDouble() >= a.get("threshold").asDouble());
                 assertTrue(a.has("forecast") && a.has("value") && a.has("modelVersion"));
+                assertTrue(a.hasNonNull("part"), "the alert says which part fired: " + a);
+                assertTrue(a.get("lower").asDouble() < a.get("forecast").asDouble()
+                        && a.get("forecast").asDouble() < a.get("upper").asDouble(), "and the expected band: " + a);
             }
             assertEquals(spikes, seen, "exactly the injected spikes, once each");
+            // Series whose spike came well over 2 h before the last reading (399) clear: s0 (250) to s3 (265).
+            for (int k = 0; k <= 3; k++) {
+                assertTrue(cleared.contains("s" + k), "s" + k + "'s alert clears: " + cleared);
+            }
         } finally {
             job.cancel().get();
         }
