@@ -49,6 +49,7 @@ final class ForecasterMetrics {
         scoring = anomaly != null;
         // Registered with scoring off too (they stay 0), so dashboards find the same names either way.
         group.counter("alertsRaised", anomaly != null ? anomaly.alertsRaised : new SimpleCounter());
+        group.counter("alertsCleared", anomaly != null ? anomaly.alertsCleared : new SimpleCounter());
         group.counter("anomalousReadings", anomaly != null ? anomaly.anomalousReadings : new SimpleCounter());
         group.counter("modelUpdatesIgnored", holder.updatesIgnored);
         group.counter("modelUpdatesRefused", holder.updatesRefused);
