@@ -295,7 +295,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
     private static SeriesState readFlat(DataInputView in) throws IOException {
         StepState step = new StepState();
         WindowRing window = new WindowRing();
-        AnomalyState anomaly = new AnomalyState();
+        AnomalyState anomaly;
         step.h = readFloats(in);
         step.c = readFloats(in);
         step.count = in.readLong();
@@ -310,12 +310,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         window.next = in.readInt();
         window.fill = in.readInt();
         // The detector of that release kept other statistics: only the last alert's time carries over.
-        in.readLong();
-        in.readDouble();
-        in.readDouble();
-        readFloats(in);
-        in.readInt();
-        anomaly.lastAlertTs = in.readLong();
+        anomaly = readAnomalyLayout1(in);
         window.hold = in.readInt();
         return new SeriesState(step, window, anomaly);
     }
