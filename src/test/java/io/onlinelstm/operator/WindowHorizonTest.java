@@ -75,7 +75,7 @@ class WindowHorizonTest {
             double perChange = step.scale(0) / step.changeScale();
             for (int i = 0; i < WINDOW; i++) {
                 for (int k = 1; k <= HORIZON; k++) {
-                    double change = w.targets[i * HORIZON + k - 1] / perChange;
+                    double change = w.targets[i * HORIZON + k - 1] / perChange * Math.sqrt(k);
                     assertEquals(k, change, 1e-3, "the change to the k-th reading after the input");
                     assertTrue(w.inputs[i] + change <= t + 1e-3, "no value newer than reading " + t);
                 }
