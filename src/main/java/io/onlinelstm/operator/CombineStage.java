@@ -28,8 +28,9 @@ public final class CombineStage {
     private final double[] errors = new double[CombineState.MEMBERS];
     private final double[] members = new double[CombineState.MEMBERS];
     private final double[] weights = new double[CombineState.MEMBERS];
-    /** Scratch: the autoregression's iterated changes over the horizon. */
+    /** Scratch: the autoregression's iterated changes over the horizon, and one later step's weights. */
     private double[] path = new double[0];
+    private final double[] stepWeights = new double[CombineState.MEMBERS];
 
     public CombineStage(CombineSettings settings) {
         this.ar = new OnlineAr(settings.arLags(), settings.arForgetting());
@@ -96,7 +97,6 @@ public final class CombineStage {
         }
         ar.predictPath(s, path);
         double arLevel = value;
-        double[] stepWeights = new double[CombineState.MEMBERS];
         for (int k = 0; k < horizon; k++) {
             arLevel += path[k] * unit;
             if (k == 0) {
