@@ -144,6 +144,31 @@ class ScorerTest {
         assertEquals(List.of(1, 2, 3, 4), r.scoredRows(), "every targeted row");
     }
 
+    /**
+     * Horizon 2 with a gap: a's row 2 is missing, so its present rows are 0, 1, 3, 4 and a forecast
+     * targets the next two of them. Origins 0 (rows 1, 3) and 1 (rows 3, 4) are scored; origin 3 has
+     * one target left. Persistence errors -1 -2, -1 -3; seasonal (2): -1 -2 (no row a whole number
+     * of seasons back that is not after origin 0: persistence), -1 -4 (row 0 for row 4 from origin 1).
+     */
+    @Test
+    void horizonTwoTargetsTheNextPresentRows(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gap2.csv");
+        Files.writeString(file, WIDE.replace("2024-01-01 02:00:00,4,11", "2024-01-01 02:00:00,,11"));
+        HistoryFile h = HistoryFile.read(file, format(HistoryFormat.Layout.WIDE));
+        ForecastTable f = new ForecastTable(h.series().size(), h.rows(), 2);
+        for (int s = 0; s < 2; s++) {
+            for (int r = 0; r < h.rows(); r++) {
+                f.set(s, r, 1, h.value(s, r));
+                f.set(s, r, 2, h.value(s, r));
+            }
+        }
+        Scorer.Result r = Scorer.score(h, f, ORIGINAL, null);
+        assertEquals(4, r.perSeries().get("a").get("persistence").count());
+        assertEquals(15.0 / 4, r.perSeries().get("a").get("persistence").mse(), 1e-12);
+        assertEquals(22.0 / 4, r.perSeries().get("a").get("seasonal").mse(), 1e-12);
+        assertEquals(15.0 / 4, r.perSeries().get("a").get("model").mse(), 1e-12, "the model here is persistence");
+    }
+
     @Test
     void horizonOneThroughTheTableGivesTheOneStepFigures(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("h1.csv");
