@@ -11,12 +11,12 @@ public class Forecast {
     /** The reading's value. */
     public double value;
     /**
-     * The next {@code horizon} values, in the series' own units. With forecaster.combine the first
-     * is the combination of the network, the online autoregression and persistence (see {@link
-     * #weights}); later ones (horizon > 1) are the network's own.
+     * The next {@code horizon} values, in the series' own units. With forecaster.combine each is the
+     * combination of the network, the online autoregression (iterated for later steps) and
+     * persistence, with the first step's {@link #weights}.
      */
     public float[] forecast;
-    /** Weights of the members in the combined first value; null when combining is off. */
+    /** Weights of the members in the combined forecast (learnt on its first value); null when combining is off. */
     public MemberWeights weights;
     /**
      * Central 80 % interval around the first value, from the series' recent residuals of the

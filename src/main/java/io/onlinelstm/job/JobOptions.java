@@ -131,9 +131,10 @@ public final class JobOptions {
 
     public static final ConfigOption<Boolean> COMBINE = key("forecaster.combine")
             .booleanType().defaultValue(true)
-            .withDescription("Emit, as each forecast's first value, a combination of the network, an online linear"
-                    + " autoregression of the series and persistence, weighted by each one's recent errors (the weights"
-                    + " and an 80 % interval come with it); errors and anomaly scores are then the combination's."
+            .withDescription("Emit, as each forecast value, a combination of the network, an online linear"
+                    + " autoregression of the series (iterated for later steps) and persistence, weighted by each one's"
+                    + " recent errors on the first value (the weights and an 80 % interval around the first value come"
+                    + " with it); errors and anomaly scores are then the combination's."
                     + " false: the network's forecast as it is.");
 
     public static final ConfigOption<Integer> AR_LAGS = key("forecaster.ar-lags")

@@ -16,8 +16,10 @@ import io.onlinelstm.state.StepState;
  * forecast. The emitted error (and so the anomaly stage) is the combined forecast's; the network's
  * own error is left to the caller for what judges the network (live errors, rollback).
  *
- * <p>Horizon H > 1: only the first value is combined (the autoregression forecasts one step); the
- * later values stay the network's.
+ * <p>Horizon H > 1: every step is combined, the autoregression iterating its one-step forecast
+ * and persistence repeating the reading; the weights are those learnt on the first step (each
+ * step's own would need the forecasts of the last H readings kept per series), and the interval is
+ * the first value's.
  */
 public final class CombineStage {
 
@@ -26,6 +28,9 @@ public final class CombineStage {
     private final double[] errors = new double[CombineState.MEMBERS];
     private final double[] members = new double[CombineState.MEMBERS];
     private final double[] weights = new double[CombineState.MEMBERS];
+    /** Scratch: the autoregression's iterated changes over the horizon, and one later step's weights. */
+    private double[] path = new double[0];
+    private final double[] stepWeights = new double[CombineState.MEMBERS];
 
     public CombineStage(CombineSettings settings) {
         this.ar = new OnlineAr(settings.arLags(), settings.arForgetting());
@@ -81,6 +86,35 @@ public final class CombineStage {
         return Math.max(-bound, Math.min(bound, level));
     }
 
+    /**
+     * Steps 2 to H of the forecast, each the combination of the network's step, the autoregression
+     * iterated to it and persistence, with the first step's weights (already in {@link #weights}).
+     */
+    private void combineLaterSteps(CombineState s, Forecast out, double value, double unit) {
+        int horizon = out.forecast.length;
+        if (path.length != horizon) {
+            path = new double[horizon];
+        }
+        ar.predictPath(s, path);
+        double arLevel = value;
+        for (int k = 0; k < horizon; k++) {
+            arLevel += path[k] * unit;
+            if (k == 0) {
+                continue;
+            }
+            System.arraycopy(weights, 0, stepWeights, 0, CombineState.MEMBERS);
+            members[CombineState.LSTM] = out.forecast[k];
+            members[CombineState.AR] = arLevel;
+            members[CombineState.PERSISTENCE] = value;
+            if (!Double.isFinite(members[CombineState.LSTM])) {
+                stepWeights[CombineState.AR] += stepWeights[CombineState.LSTM];
+                stepWeights[CombineState.LSTM] = 0;
+                members[CombineState.LSTM] = 0;
+            }
+            out.forecast[k] = (float) Combiner.combine(stepWeights, members);
+        }
+    }
+
     /** Makes the next combined forecast; call after the step stage's complete. */
     public void complete(CombineState s, StepState step, Forecast out) {
         double value = out.value;
@@ -97,6 +131,9 @@ public final class CombineStage {
             members[CombineState.LSTM] = 0;
         }
         float combined = (float) Combiner.combine(weights, members);
+        if (out.forecast.length > 1) {
+            combineLaterSteps(s, out, value, unit);
+        }
         out.forecast[0] = combined;
         out.weights = new MemberWeights(weights[CombineState.LSTM], weights[CombineState.AR],
                 weights[CombineState.PERSISTENCE]);

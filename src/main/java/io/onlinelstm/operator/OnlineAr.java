@@ -81,6 +81,25 @@ public final class OnlineAr {
     }
 
     /**
+     * The next {@code changesOut.length} normalised changes, iterated: each predicted change enters
+     * the lags (clipped, as a real change would) and moves the level, as the readings between are not
+     * known yet. Step 1 is {@link #predict}. Leaves the state as it was.
+     */
+    public void predictPath(CombineState s, double[] changesOut) {
+        fillX(s);
+        for (int k = 0; k < changesOut.length; k++) {
+            double y = 0;
+            for (int i = 0; i < n; i++) {
+                y += s.arWeights[i] * x[i];
+            }
+            changesOut[k] = y;
+            System.arraycopy(x, 0, x, 1, lags - 1);
+            x[0] = clip(y);
+            x[lags] += y;
+        }
+    }
+
+    /**
      * Learns that the normalised change which followed the current inputs was {@code change}. Call
      * before {@link #shift}.
      *

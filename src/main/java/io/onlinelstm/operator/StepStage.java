@@ -6,6 +6,7 @@ import io.onlinelstm.io.Reading;
 import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.StepBatch;
 import io.onlinelstm.state.StepState;
+import io.onlinelstm.state.WindowRing;
 
 /**
  * The step stage, free of Flink: before the batched step it scores the previous forecast, folds
@@ -104,7 +105,7 @@ public final class StepStage {
         for (int k = 0; k < horizon; k++) {
             float z = batch.forecast(row, k);
             forecast[k] = target == ForecastTarget.DELTA
-                    ? (float) (reading.value + z * state.changeScale())
+                    ? (float) (reading.value + z * state.changeScale() * WindowRing.changeSteps(k + 1))
                     : state.denormaliseValue(z);
         }
         if (state.lastForecast == null || state.lastForecast.length != horizon) {

@@ -90,25 +90,34 @@ final class ForecastCsvSink implements Sink<Forecast> {
         return s.indexOf(',') >= 0 || s.indexOf('"') >= 0 ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 
-    /** Reads a forecasts file back: per series and row, the first forecast value, and the version per row. */
-    static double[][] readForecasts(Path csv, HistoryFile file, long[] versionOfRow, double[][] anomalyScores) {
-        double[][] forecasts = new double[file.series().size()][file.rows()];
-        for (double[] f : forecasts) {
-            java.util.Arrays.fill(f, Double.NaN);
-        }
+    /**
+     * Reads a forecasts file back: per series and row, the forecast's {@code horizon} values, and the
+     * version per row.
+     */
+    static ForecastTable readForecasts(Path csv, HistoryFile file, int horizon, long[] versionOfRow,
+                                       double[][] anomalyScores) {
+        ForecastTable forecasts = new ForecastTable(file.series().size(), file.rows(), horizon);
         java.util.Map<String, Integer> seriesIndex = new java.util.HashMap<>();
         for (int s = 0; s < file.series().size(); s++) {
             seriesIndex.put(file.series().get(s), s);
         }
         try (var lines = Files.lines(csv, StandardCharsets.UTF_8)) {
-            lines.skip(1).forEach(line -> {
-                java.util.List<String> cells = HistoryFile.split(line);
+            var it = lines.iterator();
+            String header = it.hasNext() ? it.next() : "";
+            if (!header.equals(header(horizon))) {
+                throw new IllegalStateException(csv + " does not hold forecasts of horizon " + horizon
+                        + " (its header is '" + header + "'); it was written by another run: replay again.");
+            }
+            while (it.hasNext()) {
+                java.util.List<String> cells = HistoryFile.split(it.next());
                 int s = seriesIndex.get(cells.get(0));
                 int row = file.rowOf(Long.parseLong(cells.get(1)));
-                forecasts[s][row] = Double.parseDouble(cells.get(3));
+                for (int k = 1; k <= horizon; k++) {
+                    forecasts.set(s, row, k, Double.parseDouble(cells.get(2 + k)));
+                }
                 versionOfRow[row] = Math.max(versionOfRow[row], Long.parseLong(cells.get(cells.size() - 2)));
                 anomalyScores[s][row] = Double.parseDouble(cells.get(cells.size() - 1));
-            });
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the forecasts back from " + csv, e);
         }

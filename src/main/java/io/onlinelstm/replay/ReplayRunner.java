@@ -129,7 +129,8 @@ public final class ReplayRunner {
 
         long[] versionOfRow = new long[file.rows()];
         double[][] anomalyScores = new double[file.series().size()][file.rows()];
-        double[][] forecasts = ForecastCsvSink.readForecasts(settings.forecasts(), file, versionOfRow, anomalyScores);
+        ForecastTable forecasts = ForecastCsvSink.readForecasts(settings.forecasts(), file,
+                forecaster.model().horizon(), versionOfRow, anomalyScores);
         if (settings.nabOutput() != null) {
             NabResults.write(settings.nabOutput(), settings.file(), settings.format(), file, anomalyScores);
         }
@@ -147,7 +148,7 @@ public final class ReplayRunner {
         ensureParent(settings.summary());
         Files.write(settings.summary(), JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
         if (settings.reportDir() != null) {
-            ReportWriter.write(settings, file, forecasts, versionOfRow, result, summary,
+            ReportWriter.write(settings, file, forecasts.firstSteps(), versionOfRow, result, summary,
                     new AnomalyChart.Marks(anomalyScores, threshold, labels == null ? null : labels.rows()));
             out.println("Report: " + settings.reportDir().resolve("index.md"));
         }
@@ -186,11 +187,14 @@ public final class ReplayRunner {
         s.put("horizon", forecaster.model().horizon());
         s.put("rows", result.rows());
         s.put("keys", file.series().size());
-        s.put("scored", result.overall().get("model").count());
+        s.put("scored", result.forecasts());
         s.put("scale", settings.score().zScore() ? "zscore" : "original");
         s.put("eval_rows", List.of(settings.score().evalFrom(), Math.min(settings.score().evalTo(), file.rows())));
         putMetrics(s, result.overall());
         s.put("bad_cells", file.badCells().size());
+        if (result.horizon() > 1) {
+            s.put("per_step", perStep(result));
+        }
         Map<String, Object> per = new LinkedHashMap<>();
         result.perSeries().forEach((series, errors) -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -201,6 +205,24 @@ public final class ReplayRunner {
         s.put("model", Map.of("hidden", forecaster.model().hiddenSize(), "layers", forecaster.model().layers(),
                 "window", forecaster.window(), "target", forecaster.target().name().toLowerCase(java.util.Locale.ROOT)));
         return s;
+    }
+
+    /** Per measure and method, the figure at each step (step 1 first); the overall figures are their means. */
+    private static Map<String, Object> perStep(Scorer.Result result) {
+        Map<String, Object> per = new LinkedHashMap<>();
+        for (String measure : List.of("mse", "mae")) {
+            Map<String, Object> byMethod = new LinkedHashMap<>();
+            for (String method : Scorer.METHODS) {
+                List<Double> steps = new java.util.ArrayList<>();
+                for (Map<String, Scorer.Errors> step : result.perStep()) {
+                    Scorer.Errors e = step.get(method);
+                    steps.add(round(measure.equals("mse") ? e.mse() : e.mae()));
+                }
+                byMethod.put(method, steps);
+            }
+            per.put(measure, byMethod);
+        }
+        return per;
     }
 
     private static void putMetrics(Map<String, Object> target, Map<String, Scorer.Errors> errors) {
@@ -217,10 +239,11 @@ public final class ReplayRunner {
         }
     }
 
-    /** The one-line summary: everything but the per-series breakdown. */
+    /** The one-line summary: everything but the per-series and per-step breakdowns. */
     static Map<String, Object> headline(Map<String, Object> summary) {
         Map<String, Object> h = new LinkedHashMap<>(summary);
         h.remove("per_series");
+        h.remove("per_step");
         return h;
     }
 

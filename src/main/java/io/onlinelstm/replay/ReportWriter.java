@@ -208,6 +208,7 @@ final class ReportWriter {
                     .append(fmt(summary.get("mse" + suffix))).append(" | ").append(fmt(summary.get("mae" + suffix)))
                     .append(" | ").append(fmt(summary.get("rmse" + suffix))).append(" |\n");
         }
+        md.append(perStepTable(summary));
         md.append("\nPer series (MSE):\n\n| series | LSTM | persistence | seasonal | linear AR |\n| --- | ---: | ---: | ---: | ---: |\n");
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> per = (Map<String, Map<String, Object>>) summary.get("per_series");
@@ -221,6 +222,31 @@ final class ReportWriter {
         anomalyImages.forEach(i -> md.append(i).append("\n\n"));
         md.append("## Rolling error of the model and the baselines\n\n![rolling MSE](rolling_error.png)\n\n");
         md.append("## Model versions over time\n\n![model versions](model_versions.png)\n");
+        return md.toString();
+    }
+
+    /** With horizon H > 1: MSE and MAE of each method at each step (the table above averages them). */
+    @SuppressWarnings("unchecked")
+    private static String perStepTable(Map<String, Object> summary) {
+        Map<String, Map<String, List<Double>>> per = (Map<String, Map<String, List<Double>>>) summary.get("per_step");
+        if (per == null) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\nEvery forecast whose ").append(summary.get("horizon"))
+                .append(" targets lie in the scored rows is scored at every step; the figures above are the means"
+                        + " over the steps. Per step (MSE, then MAE):\n\n| step | LSTM | persistence | seasonal | linear AR"
+                        + " | LSTM MAE | persistence MAE | seasonal MAE | linear AR MAE |\n"
+                        + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        int steps = per.get("mse").get("model").size();
+        for (int k = 0; k < steps; k++) {
+            md.append("| ").append(k + 1);
+            for (String measure : List.of("mse", "mae")) {
+                for (String m : Scorer.METHODS) {
+                    md.append(" | ").append(fmt(per.get(measure).get(m).get(k)));
+                }
+            }
+            md.append(" |\n");
+        }
         return md.toString();
     }
 

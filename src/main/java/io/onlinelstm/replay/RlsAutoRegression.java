@@ -2,7 +2,8 @@ package io.onlinelstm.replay;
 
 /**
  * Online linear autoregression of one series: predicts the next value from the last {@code p}
- * values and a bias, with recursive least squares and a forgetting factor. Until {@code p} values
+ * values and a bias, with recursive least squares and a forgetting factor; several steps ahead
+ * it iterates its own predictions. Until {@code p} values
  * have been seen it predicts the last value (persistence). Values are standardised with a given
  * mean and scale so that the initial covariance means the same for every series.
  */
@@ -53,6 +54,32 @@ public final class RlsAutoRegression {
             y += w[i] * x[i];
         }
         return y * scale + mean;
+    }
+
+    /**
+     * The next {@code steps} values, in original units, iterated: each step's prediction enters the
+     * lags of the next, as no later value is known yet. Step 1 is {@link #predict()}. Leaves the
+     * model as it was.
+     */
+    public double[] forecast(int steps) {
+        double[] out = new double[steps];
+        if (seen == 0 || seen < p) {
+            java.util.Arrays.fill(out, predict());
+            return out;
+        }
+        double[] window = new double[p + 1];
+        System.arraycopy(lags, 0, window, 0, p);
+        window[p] = 1.0;
+        for (int k = 0; k < steps; k++) {
+            double y = 0;
+            for (int i = 0; i <= p; i++) {
+                y += w[i] * window[i];
+            }
+            out[k] = y * scale + mean;
+            System.arraycopy(window, 0, window, 1, p - 1);
+            window[0] = y;
+        }
+        return out;
     }
 
     /** Learns from the value that followed, then shifts it into the lags. */

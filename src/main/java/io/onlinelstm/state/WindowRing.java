@@ -58,7 +58,8 @@ public final class WindowRing {
      * target, so every target has been observed.
      *
      * @param perChange 0 for level targets; otherwise targets are changes from each input step's
-     *     value, multiplied by this factor (the value's scale over its typical change)
+     *     value, multiplied by this factor (the value's scale over its typical change) and, k steps
+     *     ahead, divided by {@link #changeSteps}(k)
      * @return false when the ring does not yet hold window + horizon entries
      */
     public boolean extract(int features, int window, int horizon, float perChange, float[] inputsOut, float[] targetsOut) {
@@ -72,13 +73,23 @@ public final class WindowRing {
             entry(oldestAge - t, entry);
             System.arraycopy(entry, 0, inputsOut, t * features, features);
             float base = delta ? entry[0] : 0f;
-            float factor = delta ? perChange : 1f;
             for (int k = 0; k < horizon; k++) {
                 entry(oldestAge - t - 1 - k, entry);
+                float factor = delta ? (float) (perChange / changeSteps(k + 1)) : 1f;
                 targetsOut[t * horizon + k] = (entry[0] - base) * factor;
             }
         }
         return true;
+    }
+
+    /**
+     * The typical change {@code step} readings ahead, in typical one-step changes: sqrt(step), as
+     * for a random walk. Change targets are measured in it so that every step of a long horizon
+     * asks the network for outputs of about unit size (the far steps would otherwise be many
+     * times larger, dominate the loss and slow learning); 1 at step 1.
+     */
+    public static double changeSteps(int step) {
+        return Math.sqrt(step);
     }
 
     WindowRing copy() {

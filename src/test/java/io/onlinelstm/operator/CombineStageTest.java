@@ -106,6 +106,70 @@ class CombineStageTest {
         return run;
     }
 
+    /**
+     * Horizon 24 on a series that repeats a daily pattern exactly (two harmonics of period 24),
+     * with a network that only ever forecasts persistence: every step of the combined forecast
+     * follows the autoregression iterated to it, so the pattern is forecast a day ahead; and the
+     * later steps leave the first value (and so everything the stage learns) as with horizon 1.
+     */
+    @Test
+    void everyStepOfAHorizon24ForecastCombinesTheIteratedAutoregression() {
+        int horizon = 24;
+        int n = 3_000;
+        double[] x = new double[n + horizon];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = 50 + 10 * Math.sin(2 * Math.PI * t / 24) + 4 * Math.sin(4 * Math.PI * t / 24 + 1);
+        }
+        CombineStage stage = new CombineStage(DEFAULTS);
+        CombineStage single = new CombineStage(DEFAULTS);
+        CombineState state = stage.newState();
+        CombineState singleState = single.newState();
+        StepState step = StepState.create(2, 1);
+        double sumSquares = 0;
+        double persistenceSquares = 0;
+        double variance = 0;
+        int scored = 0;
+        for (int t = 0; t < n; t++) {
+            double v = x[t];
+            Forecast f = forecastOf(v, step);
+            Forecast g = forecastOf(v, step);
+            Double networkError = step.hasLast() ? v - step.lastValue : null;
+            step.observe(new double[] {v});
+            stage.observe(state, step, f, networkError);
+            single.observe(singleState, step, g, networkError);
+            f.forecast = new float[horizon];
+            java.util.Arrays.fill(f.forecast, (float) v);
+            g.forecast = new float[] {(float) v};
+            step.lastValue = v;
+            stage.complete(state, step, f);
+            single.complete(singleState, step, g);
+            assertEquals(g.forecast[0], f.forecast[0], 0f, "step 1 at reading " + t + " is the horizon-1 forecast");
+            if (t >= n - 500) {
+                for (int k = 1; k <= horizon; k++) {
+                    double e = f.forecast[k - 1] - x[t + k];
+                    sumSquares += e * e;
+                    persistenceSquares += (v - x[t + k]) * (v - x[t + k]);
+                    variance += (x[t + k] - 50) * (x[t + k] - 50);
+                    scored++;
+                }
+            }
+        }
+        double mse = sumSquares / scored;
+        double relative = mse / (variance / scored);
+        assertTrue(relative < 0.01, "24 steps ahead within 1 % of the pattern's variance: " + relative
+                + " (persistence " + persistenceSquares / variance + ")");
+    }
+
+    private static Forecast forecastOf(double v, StepState step) {
+        Forecast f = new Forecast();
+        f.key = "a";
+        f.value = v;
+        if (step.hasLast()) {
+            f.persistenceError = v - step.lastValue;
+        }
+        return f;
+    }
+
     /** x_t = mean + 0.6 (x_{t-1} - mean) - 0.3 (x_{t-2} - mean) + e_t, e ~ N(0, 1). */
     static double[] ar2(int n, long seed) {
         Random random = new Random(seed);
