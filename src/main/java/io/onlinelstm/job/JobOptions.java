@@ -247,8 +247,9 @@ public final class JobOptions {
             .doubleType().defaultValue(TrainingSettings.DEFAULT_EVERY_SHARE)
             .withDescription("After a round, the next one starts once this share of all the windows received so far"
                     + " has arrived (at least 1, at most training.every-windows): a young model trains often, and"
-                    + " the spacing grows with its age. Counted in windows, not time, so a replay and a live job"
-                    + " train alike. 0: every training.every-windows windows.");
+                    + " the spacing grows with its age; 1 doubles it, rounds after 8, 16, 32 ... windows. Counted"
+                    + " in windows, not time, so a replay and a live job train alike. 0: every"
+                    + " training.every-windows windows.");
 
     public static final ConfigOption<Integer> TRAINING_EVERY_WINDOWS = key("training.every-windows")
             .intType().defaultValue(TrainingSettings.DEFAULT_EVERY_WINDOWS)

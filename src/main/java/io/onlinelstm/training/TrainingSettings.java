@@ -49,7 +49,7 @@ public record TrainingSettings(
     /** The job's defaults: see {@code JobOptions}' training options, where each one is documented. */
     public static final int DEFAULT_MIN_WINDOWS = 8;
     public static final int DEFAULT_EVERY_WINDOWS = 512;
-    public static final double DEFAULT_EVERY_SHARE = 0.25;
+    public static final double DEFAULT_EVERY_SHARE = 1.0;
     public static final Duration DEFAULT_EVERY = Duration.ZERO;
 
     /** Every round spaced by {@code trainEveryWindows} new windows (no growing schedule). */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onlinelstm.model.OptimizerConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrainingSettingsTest {
@@ -23,6 +25,15 @@ class TrainingSettingsTest {
                 "first round after " + d.minWindows() + " windows of " + d.stride() + " readings");
         assertFalse(d.clockRounds(), "rounds must be spaced by windows, so replay and live train alike");
         assertTrue(d.trainEveryShare() > 0, "young models should train more often than old ones");
+        // NAB's probation: the first 15 % of a file of 4,000 rows, 600 readings of one series, 18 windows.
+        long probationWindows = 600 / d.stride();
+        List<Long> rounds = new ArrayList<>();
+        long received = d.minWindows();
+        while (received <= probationWindows) {
+            rounds.add(received);
+            received += d.windowsBetweenRounds(received);
+        }
+        assertTrue(rounds.size() >= 2, "rounds within the probation: " + rounds);
     }
 
     @Test
