@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The trainer (run at parallelism 1): collects the forecasters' windows in a replay buffer, runs a
  * training round when the learner's schedule, counted in windows received, says so (and, when
- * {@code trainEvery} is set, after that much processing time), and for every candidate that passes the validation gate writes the version to the model
- * store (uncommitted) and emits a {@link ModelUpdate}, signed when a key is configured. Weights,
+ * {@code trainEvery} is set, after that much processing time), and for every candidate that passes
+ * the validation gate writes the version to the model store (uncommitted) and emits a
+ * {@link ModelUpdate}, signed when a key is configured. Weights,
  * Adam moments, the buffer and the version counter are checkpointed.
  *
  * <p>The update reaches the topic in the Kafka transaction that the next completed checkpoint
