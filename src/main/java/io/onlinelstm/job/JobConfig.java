@@ -175,7 +175,8 @@ public final class JobConfig implements Serializable {
                 get(JobOptions.TRAINING_MIN_WINDOWS),
                 get(JobOptions.TRAINING_MAX_BUSY_SHARE),
                 get(JobOptions.TRAINING_ROLLBACK_MARGIN),
-                get(JobOptions.TRAINING_ROLLBACK_MIN_SAMPLES));
+                get(JobOptions.TRAINING_ROLLBACK_MIN_SAMPLES),
+                get(JobOptions.TRAINING_EVERY_SHARE));
     }
 
     /**

@@ -64,6 +64,7 @@ public final class JobOptionRules {
         rule(JobOptions.TRAINING_EVERY_WINDOWS, intRange(1, Integer.MAX_VALUE));
         rule(JobOptions.TRAINING_EVERY, durationAtLeast(Duration.ZERO));
         rule(JobOptions.TRAINING_MIN_WINDOWS, intRange(0, Integer.MAX_VALUE));
+        rule(JobOptions.TRAINING_EVERY_SHARE, finiteAtLeast(0, true));
         rule(JobOptions.TRAINING_STEPS, intRange(1, Integer.MAX_VALUE));
         rule(JobOptions.TRAINING_BATCH, intRange(1, Integer.MAX_VALUE));
         rule(JobOptions.TRAINING_LEARNING_RATE, finiteAtLeast(0, false));

@@ -3,6 +3,7 @@ package io.onlinelstm.job;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.onlinelstm.model.LstmConfig;
+import io.onlinelstm.training.TrainingSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -238,17 +239,27 @@ public final class JobOptions {
             .intType().defaultValue(256)
             .withDescription("Newest windows kept out of training to validate each candidate.");
 
+    public static final ConfigOption<Integer> TRAINING_MIN_WINDOWS = key("training.min-windows")
+            .intType().defaultValue(TrainingSettings.DEFAULT_MIN_WINDOWS)
+            .withDescription("Windows in the buffer before the first round: 8 windows of 32 readings are 256 readings"
+                    + " across the series set, so a series set learns within its first few hundred readings.");
+
+    public static final ConfigOption<Double> TRAINING_EVERY_SHARE = key("training.every-share")
+            .doubleType().defaultValue(TrainingSettings.DEFAULT_EVERY_SHARE)
+            .withDescription("After a round, the next one starts once this share of all the windows received so far"
+                    + " has arrived (at least 1, at most training.every-windows): a young model trains often, and"
+                    + " the spacing grows with its age; 1 doubles it, rounds after 8, 16, 32 ... windows. Counted"
+                    + " in windows, not time, so a replay and a live job train alike. 0: every"
+                    + " training.every-windows windows.");
+
     public static final ConfigOption<Integer> TRAINING_EVERY_WINDOWS = key("training.every-windows")
-            .intType().defaultValue(512)
-            .withDescription("A training round starts after this many new windows...");
+            .intType().defaultValue(TrainingSettings.DEFAULT_EVERY_WINDOWS)
+            .withDescription("Most new windows between two rounds, the spacing of a grown model's rounds.");
 
     public static final ConfigOption<Duration> TRAINING_EVERY = key("training.every")
-            .durationType().defaultValue(Duration.ofSeconds(30))
-            .withDescription("...or after this long with at least one new window (async mode).");
-
-    public static final ConfigOption<Integer> TRAINING_MIN_WINDOWS = key("training.min-windows")
-            .intType().defaultValue(512)
-            .withDescription("Windows needed before the first round.");
+            .durationType().defaultValue(TrainingSettings.DEFAULT_EVERY)
+            .withDescription("Async mode: a round also starts after this long with at least one new window, for a"
+                    + " job whose windows come too slowly; 0 (the default) leaves the spacing to the windows alone.");
 
     public static final ConfigOption<Integer> TRAINING_STEPS = key("training.steps")
             .intType().defaultValue(20)
@@ -375,7 +386,7 @@ public final class JobOptions {
                 ANOMALY_RANGE_TOLERANCE, ANOMALY_QUIET_PERIOD, ANOMALY_RESIDUAL,
                 TOPIC_ALERTS,
                 TRAINING_MODE, TRAINING_STRIDE, TRAINING_SAMPLE_RATE, TRAINING_BUFFER, TRAINING_HOLDOUT,
-                TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_MIN_WINDOWS, TRAINING_STEPS, TRAINING_BATCH,
+                TRAINING_MIN_WINDOWS, TRAINING_EVERY_SHARE, TRAINING_EVERY_WINDOWS, TRAINING_EVERY, TRAINING_STEPS, TRAINING_BATCH,
                 TRAINING_LEARNING_RATE, TRAINING_WEIGHT_DECAY, TRAINING_CLIP_NORM, TRAINING_TOLERANCE, TRAINING_MAX_BUSY_SHARE,
                 TRAINING_ROLLBACK_MARGIN, TRAINING_ROLLBACK_MIN_SAMPLES,
                 MODEL_STORE, MODEL_STORE_RETENTION_VERSIONS, MODEL_SIGNING_KEY_FILE, MODEL_INITIAL, TOPIC_MODEL_UPDATES, TOPIC_MODEL_UPDATES_DLQ,

@@ -88,9 +88,13 @@ public final class OnlineLearner implements AutoCloseable {
     }
 
     /**
-     * Whether a round is due: enough new windows, or enough time. With {@code nowMillis} < 0 (inline
-     * mode) only the window count counts, so replays repeat exactly; with a clock, the trainer also
-     * rests after each round to stay within its busy share.
+     * Whether a round is due: the first once {@code minWindows} windows are in the buffer, then each
+     * after {@link TrainingSettings#windowsBetweenRounds} new windows, a number that grows with the
+     * windows received so far, so a young model learns often and an old one at a steady pace. The
+     * count of windows decides, so a replay trains where a live job would; with a clock
+     * ({@code nowMillis} >= 0, async mode) the trainer also rests after each round to stay within its
+     * busy share, and {@code trainEvery}, when set, starts a round after that long as well. With
+     * {@code nowMillis} < 0 (inline mode) only the count counts, so replays repeat exactly.
      */
     public boolean due(long nowMillis) {
         if (buffer.size() < settings.minWindows() || buffer.trainable() == 0) {
@@ -99,11 +103,19 @@ public final class OnlineLearner implements AutoCloseable {
         if (nowMillis >= 0 && nowMillis < restUntil) {
             return false;
         }
-        if (newSinceRound >= settings.trainEveryWindows()) {
+        if (newSinceRound >= windowsBeforeNextRound()) {
             return true;
         }
-        return nowMillis >= 0 && newSinceRound > 0 && lastRoundAt != Long.MIN_VALUE
+        return nowMillis >= 0 && settings.clockRounds() && newSinceRound > 0 && lastRoundAt != Long.MIN_VALUE
                 && nowMillis - lastRoundAt >= settings.trainEvery().toMillis();
+    }
+
+    /**
+     * New windows the next round waits for. Derived from the buffer's count of windows received and
+     * the new ones since the last round, both checkpointed, so a restored learner keeps the schedule.
+     */
+    public long windowsBeforeNextRound() {
+        return settings.windowsBetweenRounds(buffer.received() - newSinceRound);
     }
 
     /** Runs one round and the validation gate. */

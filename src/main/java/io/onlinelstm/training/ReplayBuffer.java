@@ -13,9 +13,13 @@ import java.util.Random;
  * Bounded memory of training windows: the newest half of the capacity in arrival order, and a
  * reservoir sample of everything older in the other half, so the model keeps seeing old patterns
  * while it follows new ones. The newest {@code holdout} windows are kept out of training samples
- * and serve as the validation set.
+ * and serve as the validation set; while the buffer is young, only its newest quarter, so that a
+ * first round on a few windows has most of them to learn from (and at least one to be judged on).
  */
 public final class ReplayBuffer {
+
+    /** A young buffer holds out at most 1 / this of its windows. */
+    static final int YOUNG_HOLDOUT_DIVISOR = 4;
 
     private final int recentCapacity;
     private final int reservoirCapacity;
@@ -53,14 +57,24 @@ public final class ReplayBuffer {
         return recent.size() + reservoir.size();
     }
 
+    /** Every window ever added, evicted ones included: the age of what the model learns from. */
+    public long received() {
+        return recent.size() + evicted;
+    }
+
+    /** How many of the newest windows are held out now: the holdout, or a quarter of a young buffer. */
+    public int heldOut() {
+        return Math.min(recent.size(), Math.min(holdout, Math.max(1, size() / YOUNG_HOLDOUT_DIVISOR)));
+    }
+
     /** Windows that may be sampled for training (all but the holdout). */
     public int trainable() {
-        return Math.max(0, size() - Math.min(holdout, recent.size()));
+        return Math.max(0, size() - heldOut());
     }
 
     /** The newest windows, up to the holdout size, newest last. */
     public List<TrainingWindow> holdoutWindows() {
-        int n = Math.min(holdout, recent.size());
+        int n = heldOut();
         List<TrainingWindow> out = new ArrayList<>(n);
         Iterator<TrainingWindow> it = recent.descendingIterator();
         for (int i = 0; i < n; i++) {
@@ -72,7 +86,7 @@ public final class ReplayBuffer {
 
     /** {@code n} windows drawn with replacement from the trainable ones. */
     public List<TrainingWindow> sample(Random random, int n) {
-        int recentTrainable = recent.size() - Math.min(holdout, recent.size());
+        int recentTrainable = recent.size() - heldOut();
         int total = recentTrainable + reservoir.size();
         if (total == 0) {
             return List.of();

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The trainer (run at parallelism 1): collects the forecasters' windows in a replay buffer, runs a
- * training round every {@code trainEveryWindows} new windows or {@code trainEvery} of processing
- * time, and for every candidate that passes the validation gate writes the version to the model
- * store (uncommitted) and emits a {@link ModelUpdate}, signed when a key is configured. Weights,
+ * training round when the learner's schedule, counted in windows received, says so (and, when
+ * {@code trainEvery} is set, after that much processing time), and for every candidate that passes
+ * the validation gate writes the version to the model store (uncommitted) and emits a
+ * {@link ModelUpdate}, signed when a key is configured. Weights,
  * Adam moments, the buffer and the version counter are checkpointed.
  *
  * <p>The update reaches the topic in the Kafka transaction that the next completed checkpoint
@@ -139,6 +140,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     }
 
     private void scheduleCheck() {
+        // Also with the clock off: a round that came due while the trainer rested starts here, not only
+        // when the next window arrives.
         long period = Math.max(1_000, settings.trainEvery().toMillis() / 4);
         long due = getProcessingTimeService().getCurrentProcessingTime() + period;
         getProcessingTimeService().registerTimer(due, time -> {

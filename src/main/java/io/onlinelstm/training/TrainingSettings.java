@@ -11,8 +11,10 @@ import java.time.Duration;
  * @param sampleRate share of those windows kept (for very many series), decided by a hash of series and count
  * @param bufferCapacity windows kept for training: half the newest, half a reservoir of older ones
  * @param holdout newest windows kept out of training and used to validate a candidate
- * @param trainEveryWindows a training round starts after this many new windows ...
- * @param trainEvery ... or after this long with at least one new window (not used in inline mode)
+ * @param trainEveryWindows most new windows between two rounds (with {@code trainEveryShare} 0: exactly)
+ * @param trainEvery a round also starts after this long with at least one new window (async mode
+ *     only: a replay has no clock); zero, the default, leaves the spacing to the windows alone, so
+ *     a live job and a replay of the same readings train at the same points
  * @param stepsPerRound Adam steps per round
  * @param batchSize windows per Adam step
  * @param tolerance a candidate is published when its validation loss is at most serving x (1 + tolerance)
@@ -23,6 +25,9 @@ import java.time.Duration;
  * @param rollbackMargin roll back to the previous version when the newest one's live mean absolute
  *     error is worse by more than this share (async mode); 0 turns rollback off
  * @param rollbackMinSamples scored live forecasts each of the two versions needs before comparing
+ * @param trainEveryShare after a round, the next one waits for this share of all the windows
+ *     received until then (at least one, at most {@code trainEveryWindows}), so a young model trains
+ *     often and the spacing grows with its age; 0 spaces every round by {@code trainEveryWindows}
  */
 public record TrainingSettings(
         int stride,
@@ -38,7 +43,23 @@ public record TrainingSettings(
         int minWindows,
         double maxBusyShare,
         double rollbackMargin,
-        long rollbackMinSamples) implements Serializable {
+        long rollbackMinSamples,
+        double trainEveryShare) implements Serializable {
+
+    /** The job's defaults: see {@code JobOptions}' training options, where each one is documented. */
+    public static final int DEFAULT_MIN_WINDOWS = 8;
+    public static final int DEFAULT_EVERY_WINDOWS = 512;
+    public static final double DEFAULT_EVERY_SHARE = 1.0;
+    public static final Duration DEFAULT_EVERY = Duration.ZERO;
+
+    /** Every round spaced by {@code trainEveryWindows} new windows (no growing schedule). */
+    public TrainingSettings(int stride, double sampleRate, int bufferCapacity, int holdout, int trainEveryWindows,
+                            Duration trainEvery, int stepsPerRound, int batchSize, OptimizerConfig optimizer,
+                            double tolerance, int minWindows, double maxBusyShare, double rollbackMargin,
+                            long rollbackMinSamples) {
+        this(stride, sampleRate, bufferCapacity, holdout, trainEveryWindows, trainEvery, stepsPerRound, batchSize,
+                optimizer, tolerance, minWindows, maxBusyShare, rollbackMargin, rollbackMinSamples, 0);
+    }
 
     public TrainingSettings {
         positive("stride", stride);
@@ -50,6 +71,14 @@ public record TrainingSettings(
             throw new IllegalArgumentException("training.holdout must be between 1 and the buffer capacity, got " + holdout);
         }
         positive("train-every-windows", trainEveryWindows);
+        if (trainEvery == null || trainEvery.isNegative()) {
+            throw new IllegalArgumentException("training.every must be a duration >= 0 (0 turns the clock off), got "
+                    + trainEvery);
+        }
+        if (!(trainEveryShare >= 0) || Double.isInfinite(trainEveryShare)) {
+            throw new IllegalArgumentException("training.every-share must be a finite number >= 0 (0: every round after"
+                    + " training.every-windows new windows), got " + trainEveryShare);
+        }
         positive("steps per round", stepsPerRound);
         positive("batch size", batchSize);
         if (!(maxBusyShare > 0 && maxBusyShare <= 1)) {
@@ -70,8 +99,26 @@ public record TrainingSettings(
     }
 
     public static TrainingSettings defaults() {
-        return new TrainingSettings(32, 1.0, 10_000, 256, 512, Duration.ofSeconds(30), 20, 64,
-                OptimizerConfig.defaults(), 0.02, 512, 0.2, 0.0, 1_000);
+        return new TrainingSettings(32, 1.0, 10_000, 256, DEFAULT_EVERY_WINDOWS, DEFAULT_EVERY, 20, 64,
+                OptimizerConfig.defaults(), 0.02, DEFAULT_MIN_WINDOWS, 0.2, 0.0, 1_000, DEFAULT_EVERY_SHARE);
+    }
+
+    /**
+     * New windows the learner waits for after a round taken when {@code receivedAtRound} windows had
+     * arrived in all (0 before the first round, which {@link #minWindows} gates instead). Counted in
+     * windows, never in time, so that a replay, which has no clock, trains where a live job would.
+     */
+    public long windowsBetweenRounds(long receivedAtRound) {
+        if (trainEveryShare == 0) {
+            return trainEveryWindows;
+        }
+        double grown = Math.ceil(trainEveryShare * receivedAtRound);
+        return (long) Math.max(1, Math.min(trainEveryWindows, grown));
+    }
+
+    /** Whether rounds may also be started by the clock (async mode with {@link #trainEvery} set). */
+    public boolean clockRounds() {
+        return !trainEvery.isZero();
     }
 
     public boolean rollbackEnabled() {

@@ -113,6 +113,90 @@ class OnlineLearnerTest {
         }
     }
 
+    /** The job's schedule (first round after 8 windows, then a quarter of the windows so far) on a small buffer. */
+    static TrainingSettings growing(OptimizerConfig optimizer) {
+        return new TrainingSettings(1, 1.0, 2_000, 64, 512, Duration.ZERO, 20, 32, optimizer, 0.02, 8, 1.0, 0.0, 1_000,
+                0.25);
+    }
+
+    /** Windows received at each round: 8, then each time a quarter more (rounded up). */
+    private static final List<Integer> GROWING_ROUNDS = List.of(8, 10, 13, 17, 22, 28, 35, 44, 55, 69, 87, 109, 137, 172);
+
+    @Test
+    void withoutAClockTheFirstRoundComesAfterMinWindowsAndRoundsAreSpacedByWindows() {
+        try (OnlineLearner learner = new OnlineLearner(WeightInitializer.initialize(CONFIG), 0, ComputeDevice.CPU,
+                growing(OptimizerConfig.defaults()))) {
+            assertEquals(GROWING_ROUNDS, roundsAt(learner, Windows.sine(200, 24, 24, 7), i -> -1L));
+        }
+    }
+
+    @Test
+    void aClockChangesNothingWhenTrainingEveryIsOff() {
+        // An hour between windows, as on a slow live feed: with training.every 0 time starts no round, so a
+        // live job trains after the same windows as a replay of them.
+        long base = System.currentTimeMillis();
+        try (OnlineLearner learner = new OnlineLearner(WeightInitializer.initialize(CONFIG), 0, ComputeDevice.CPU,
+                growing(OptimizerConfig.defaults()))) {
+            assertEquals(GROWING_ROUNDS, roundsAt(learner, Windows.sine(200, 24, 24, 7), i -> base + i * 3_600_000L));
+        }
+    }
+
+    @Test
+    void aRestoredLearnerKeepsTheGrowingSchedule() {
+        ModelWeights initial = WeightInitializer.initialize(CONFIG);
+        TrainingSettings s = growing(OptimizerConfig.defaults());
+        List<TrainingWindow> windows = Windows.sine(200, 24, 24, 8);
+        try (OnlineLearner original = new OnlineLearner(initial, 0, ComputeDevice.CPU, s);
+                OnlineLearner restored = new OnlineLearner(initial, 0, ComputeDevice.CPU, s)) {
+            // 30 windows: rounds at 8 ... 28, two windows into the wait for the one at 35.
+            feed(original, windows.subList(0, 30));
+            restored.restore(original.snapshot());
+            assertEquals(original.windowsBeforeNextRound(), restored.windowsBeforeNextRound());
+            assertEquals(7, restored.windowsBeforeNextRound());
+            List<Integer> expected = GROWING_ROUNDS.stream().filter(r -> r > 30).map(r -> r - 30).toList();
+            assertEquals(expected, roundsAt(restored, windows.subList(30, 200), i -> -1L));
+        }
+    }
+
+    @Test
+    void onAYoungBufferTheGateStillJudgesOnHeldOutWindows() {
+        // The first round comes after 8 windows: 2 are held out (a quarter), 6 trained on. A diverged candidate
+        // must still be refused there, and a learnable one published.
+        try (OnlineLearner learner = new OnlineLearner(WeightInitializer.initialize(CONFIG), 0, ComputeDevice.CPU,
+                growing(OptimizerConfig.builder().learningRate(1e4f).clipNorm(0f).build()))) {
+            Windows.sine(8, 24, 24, 9).forEach(learner::offer);
+            assertTrue(learner.due(-1));
+            RoundOutcome o = learner.trainRound(0);
+            assertFalse(o.published(), "published a diverged candidate judged on 2 windows: " + o);
+            assertEquals(0, learner.version());
+        }
+        try (OnlineLearner learner = new OnlineLearner(WeightInitializer.initialize(CONFIG), 0, ComputeDevice.CPU,
+                growing(OptimizerConfig.builder().learningRate(0.01f).build()))) {
+            Windows.sine(7, 24, 24, 9).forEach(learner::offer);
+            assertFalse(learner.due(-1), "due before min-windows");
+            learner.offer(Windows.sine(8, 24, 24, 9).get(7));
+            assertTrue(learner.due(-1));
+            RoundOutcome o = learner.trainRound(0);
+            assertTrue(o.published(), "a learnable first round was refused: " + o);
+            assertTrue(o.candidateLoss() < o.servingLoss(), o.toString());
+        }
+    }
+
+    /** Feeds windows, training when due; returns how many windows had been offered at each round. */
+    private static List<Integer> roundsAt(OnlineLearner learner, List<TrainingWindow> windows,
+                                          java.util.function.IntToLongFunction clock) {
+        List<Integer> rounds = new java.util.ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            learner.offer(windows.get(i));
+            long now = clock.applyAsLong(i);
+            if (learner.due(now)) {
+                learner.trainRound(now);
+                rounds.add(i + 1);
+            }
+        }
+        return rounds;
+    }
+
     @Test
     void withAClockTheTrainerRestsToKeepItsBusyShare() {
         TrainingSettings d = settings(OptimizerConfig.defaults());

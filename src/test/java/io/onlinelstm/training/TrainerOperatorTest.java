@@ -86,6 +86,26 @@ class TrainerOperatorTest {
     }
 
     @Test
+    void withoutProcessingTimeRoundsFollowTheWindowsReceived(@TempDir Path store) throws Exception {
+        // As in a replay: the harness's processing time never moves, so only the windows can start rounds.
+        TrainerOperator trainer = new TrainerOperator(CONFIG, ComputeDevice.CPU,
+                OnlineLearnerTest.growing(OptimizerConfig.defaults()),
+                VersionedModel.of(0, WeightInitializer.initialize(CONFIG)), PublishSettings.of(store.toUri().toString()));
+        List<Integer> roundsAt = new java.util.ArrayList<>();
+        try (var h = open(trainer, null)) {
+            List<TrainingWindow> windows = Windows.sine(60, 24, 24, 3);
+            for (int i = 0; i < windows.size(); i++) {
+                long before = trainer.learner().published() + trainer.learner().rejected();
+                h.processElement1(new StreamRecord<>(windows.get(i), windows.get(i).ts));
+                if (trainer.learner().published() + trainer.learner().rejected() > before) {
+                    roundsAt.add(i + 1);
+                }
+            }
+        }
+        assertEquals(List.of(8, 10, 13, 17, 22, 28, 35, 44, 55), roundsAt);
+    }
+
+    @Test
     void restartFromACheckpointKeepsVersionBufferAndOptimizer(@TempDir Path store) throws Exception {
         List<TrainingWindow> windows = Windows.sine(1_000, 24, 24, 2);
         OperatorSubtaskState checkpoint;
