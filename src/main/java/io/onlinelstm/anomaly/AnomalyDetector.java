@@ -29,9 +29,12 @@ public final class AnomalyDetector {
     public enum Part {
         NONE, RESIDUAL, SPIKE, SEASON, RANGE, FLAT;
 
+        // Made once: the stage names the part of every scored reading.
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
         /** The name in alerts. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return label;
         }
     }
 

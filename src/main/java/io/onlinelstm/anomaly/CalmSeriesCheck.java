@@ -41,12 +41,14 @@ public final class CalmSeriesCheck {
         return v;
     }
 
-    /** Alerts the job would raise on {@code values} (readings a minute apart), persistence forecasting. */
-    static long alerts(AnomalyDetector detector, AnomalySettings settings, double[] values) {
-        AnomalyState state = new AnomalyState();
-        long alerts = 0;
+    /**
+     * Scores of {@code values} (readings a minute apart) with persistence's errors, each judged in
+     * the series' typical change before the reading, as the job judges a reading's error.
+     */
+    public static AnomalyDetector.Score[] persistenceScores(AnomalyDetector detector, AnomalyState state,
+                                                            double[] values) {
+        AnomalyDetector.Score[] out = new AnomalyDetector.Score[values.length];
         double sumSquares = 0;
-        long quiet = settings.quietPeriod().toMillis();
         for (int t = 0; t < values.length; t++) {
             double error = Double.NaN;
             double unit = t >= 3 ? Math.sqrt(sumSquares / (t - 1)) : 1.0;
@@ -54,15 +56,21 @@ public final class CalmSeriesCheck {
                 error = Math.abs(values[t] - values[t - 1]);
                 sumSquares += error * error;
             }
-            long ts = t * MINUTE;
-            double score = detector.score(state, ts, values[t], error, unit).score();
-            if (score >= settings.threshold()) {
-                if (state.openSinceTs == Long.MIN_VALUE) {
-                    alerts++;
-                }
-                state.openSinceTs = ts;
-            } else if (state.openSinceTs != Long.MIN_VALUE && ts - state.openSinceTs >= quiet) {
-                state.openSinceTs = Long.MIN_VALUE;
+            out[t] = detector.score(state, t * MINUTE, values[t], error, unit);
+        }
+        return out;
+    }
+
+    /** Alerts the job would raise on {@code values} (readings a minute apart), persistence forecasting. */
+    static long alerts(AnomalyDetector detector, AnomalySettings settings, double[] values) {
+        AnomalyState state = new AnomalyState();
+        AnomalyDetector.Score[] scores = persistenceScores(detector, state, values);
+        long alerts = 0;
+        long quiet = settings.quietPeriod().toMillis();
+        for (int t = 0; t < values.length; t++) {
+            boolean anomalous = scores[t].score() >= settings.threshold();
+            if (AlertLifecycle.next(state, t * MINUTE, anomalous, quiet) == AlertLifecycle.Transition.RAISED) {
+                alerts++;
             }
         }
         return alerts;

@@ -1,5 +1,6 @@
 package io.onlinelstm.operator;
 
+import io.onlinelstm.anomaly.AlertLifecycle;
 import io.onlinelstm.anomaly.AnomalyDetector;
 import io.onlinelstm.anomaly.AnomalySettings;
 import io.onlinelstm.io.Alert;
@@ -74,23 +75,17 @@ public final class AnomalyStage {
      */
     public Alert alert(Reading reading, AnomalyState state, Forecast forecast, long forecastVersion, double errorScale) {
         boolean anomalous = forecast.anomalyScore >= settings.threshold();
-        if (anomalous) {
-            boolean open = state.openSinceTs != Long.MIN_VALUE;
-            state.openSinceTs = reading.ts;
-            if (open) {
-                return null;
+        return switch (AlertLifecycle.next(state, reading.ts, anomalous, settings.quietPeriod().toMillis())) {
+            case RAISED -> {
+                alertsRaised.inc();
+                yield record(Alert.RAISED, reading, forecast, forecastVersion, errorScale);
             }
-            state.lastAlertTs = reading.ts;
-            alertsRaised.inc();
-            return record(Alert.RAISED, reading, forecast, forecastVersion, errorScale);
-        }
-        if (state.openSinceTs != Long.MIN_VALUE
-                && reading.ts - state.openSinceTs >= settings.quietPeriod().toMillis()) {
-            state.openSinceTs = Long.MIN_VALUE;
-            alertsCleared.inc();
-            return record(Alert.CLEARED, reading, forecast, forecastVersion, errorScale);
-        }
-        return null;
+            case CLEARED -> {
+                alertsCleared.inc();
+                yield record(Alert.CLEARED, reading, forecast, forecastVersion, errorScale);
+            }
+            case NONE -> null;
+        };
     }
 
     private Alert record(String type, Reading reading, Forecast forecast, long forecastVersion, double errorScale) {

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class AnomalyDetectorTest {
 
-    private static final long MINUTE = 60_000L;
     private static final int ONSET = 4_000;
     private static final int LENGTH = 4_300;
     private static final AnomalySettings SETTINGS = AnomalySettings.defaults();
@@ -35,23 +34,9 @@ class AnomalyDetectorTest {
         return v;
     }
 
-    /** Scores of every reading, persistence's errors in units of the typical change so far. */
+    /** Scores of every reading, persistence's errors in units of the typical change before it. */
     private static AnomalyDetector.Score[] scores(double[] v) {
-        AnomalyDetector detector = new AnomalyDetector(SETTINGS);
-        AnomalyState state = new AnomalyState();
-        AnomalyDetector.Score[] out = new AnomalyDetector.Score[v.length];
-        double sumSquares = 0;
-        for (int t = 0; t < v.length; t++) {
-            double error = Double.NaN;
-            // The unit before this reading, as the job judges a reading's error.
-            double unit = t >= 3 ? Math.sqrt(sumSquares / (t - 1)) : 1.0;
-            if (t > 0) {
-                error = Math.abs(v[t] - v[t - 1]);
-                sumSquares += error * error;
-            }
-            out[t] = detector.score(state, t * MINUTE, v[t], error, unit);
-        }
-        return out;
+        return CalmSeriesCheck.persistenceScores(new AnomalyDetector(SETTINGS), new AnomalyState(), v);
     }
 
     /**

@@ -109,8 +109,6 @@ public final class DetectorLab {
         System.out.println(sb);
     }
 
-    static final String TRANSFORM = System.getProperty("transform", "none");
-
     static double[] run(long[] ts, double[] values, String residual, AnomalyDetector detector) {
         StepState step = StepState.create(4, 1);
         CombineStage combine = new CombineStage(combineSettings());
