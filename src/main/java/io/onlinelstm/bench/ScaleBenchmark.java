@@ -88,8 +88,23 @@ public final class ScaleBenchmark {
     /** The job has settled after a fault when it ran this long without restarting again. */
     private static final Duration SETTLED = Duration.ofSeconds(30);
     private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(4);
+    /**
+     * The backlog phase gives up when no forecast was written for this long: a job that stopped
+     * (a TaskManager out of heap restarts for ever) is reported at once, not after an hour.
+     */
+    private static final Duration STALLED = Duration.ofMinutes(3);
 
     private final Settings settings;
+
+    /** The JSON line of a run that could not finish, with the reason in its "error" key. */
+    public static Map<String, Object> failedRun(String backend, int series, String error) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bench", "scale");
+        r.put("backend", backend);
+        r.put("series", series);
+        r.put("error", error);
+        return r;
+    }
 
     public ScaleBenchmark(Settings settings) {
         this.settings = settings;
@@ -153,9 +168,17 @@ public final class ScaleBenchmark {
         long startNanos = -1;
         long startCount = 0;
         long lastPrint = System.nanoTime();
+        long lastCount = -1;
+        long lastProgress = System.nanoTime();
         while (System.nanoTime() < deadline) {
             long count = written(offsets);
             long now = System.nanoTime();
+            if (count != lastCount) {
+                lastCount = count;
+                lastProgress = now;
+            } else if (now - lastProgress > STALLED.toNanos()) {
+                throw new IOException(stalled(count, total));
+            }
             if (startNanos < 0 && count >= firstPass) {
                 startNanos = now;
                 startCount = count;
@@ -173,6 +196,19 @@ public final class ScaleBenchmark {
             Thread.sleep(250);
         }
         throw new IOException("The job did not forecast the backlog within 60 minutes; see the logs in " + settings.state());
+    }
+
+    private String stalled(long count, long total) throws IOException {
+        Path logs = settings.state().resolve("logs");
+        String cause = ProcessLogFaults.first(logs)
+                .map(line -> " First fatal error in the process logs: " + line + ".")
+                .orElse(" No fatal error in the process logs; see " + logs + ".");
+        String hint = "hashmap".equals(settings.backend())
+                ? " On the heap backend every series' state must fit the TaskManagers' heap: use --backends rocksdb"
+                        + " for this many series, or larger TaskManagers (taskmanager.memory.process.size)."
+                : "";
+        return String.format(Locale.ROOT, "The job stopped forecasting at %,d of %,d readings: nothing new for %d minutes.%s%s",
+                count, total, STALLED.toMinutes(), cause, hint);
     }
 
     private record FixedRate(long p50Millis, long maxMillis, long uploadedBytes, long stateBytes, long forecasterBytes,

@@ -437,16 +437,25 @@ final class BenchCommand implements Runnable {
             for (int count : series) {
                 for (String backend : backends) {
                     java.nio.file.Path state = out.toAbsolutePath().resolve(backend + "-" + count + "-" + System.currentTimeMillis());
-                    io.onlinelstm.bench.ScaleBenchmark.Result result = new io.onlinelstm.bench.ScaleBenchmark(
-                            new io.onlinelstm.bench.ScaleBenchmark.Settings(root, state, kafkaPort, backend, count, backlog, rate,
-                                    java.time.Duration.ofMillis(Math.round(fixedRateMinutes * 60_000)),
-                                    java.time.Duration.ofMillis(Math.round(warmupMinutes * 60_000)), options)).run(System.err);
-                    String line = JSON.writeValueAsString(result.json());
+                    java.util.Map<String, Object> json;
+                    try {
+                        io.onlinelstm.bench.ScaleBenchmark.Result result = new io.onlinelstm.bench.ScaleBenchmark(
+                                new io.onlinelstm.bench.ScaleBenchmark.Settings(root, state, kafkaPort, backend, count, backlog, rate,
+                                        java.time.Duration.ofMillis(Math.round(fixedRateMinutes * 60_000)),
+                                        java.time.Duration.ofMillis(Math.round(warmupMinutes * 60_000)), options)).run(System.err);
+                        json = result.json();
+                        result.checkpointFailures().forEach(f -> System.out.println("failed checkpoint " + f));
+                        healthy &= result.failedCheckpoints() == 0 && result.recoveryMillis() > 0;
+                    } catch (java.io.IOException e) {
+                        // One run that cannot finish (the heap backend out of memory at a large count)
+                        // is a result too: say so in its line and go on with the other runs.
+                        json = io.onlinelstm.bench.ScaleBenchmark.failedRun(backend, count, e.getMessage());
+                        healthy = false;
+                    }
+                    String line = JSON.writeValueAsString(json);
                     System.out.println(line);
                     java.nio.file.Files.writeString(results, line + "\n", java.nio.file.StandardOpenOption.CREATE,
                             java.nio.file.StandardOpenOption.APPEND);
-                    result.checkpointFailures().forEach(f -> System.out.println("failed checkpoint " + f));
-                    healthy &= result.failedCheckpoints() == 0 && result.recoveryMillis() > 0;
                 }
             }
             return healthy ? 0 : 1;

@@ -3,10 +3,14 @@ package io.onlinelstm.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScaleBenchmarkTest {
 
@@ -43,5 +47,31 @@ class ScaleBenchmarkTest {
                 "checkpoint_bytes", "bytes_per_series", "rss_trend_mb_per_min", "recovery_ms", "taskmanager_restarts")) {
             assertTrue(json.containsKey(key), key);
         }
+    }
+
+    @Test
+    void aStalledRunNamesTheFirstFatalLineOfTheProcessLogs(@TempDir Path logs) throws Exception {
+        Files.writeString(logs.resolve("jobmanager.out"), "INFO started\nINFO job running\n");
+        Files.writeString(logs.resolve("taskmanager-2.out"), "java.lang.OutOfMemoryError: Java heap space\n");
+        Files.writeString(logs.resolve("taskmanager-1.out"),
+                "INFO ok\nException: java.lang.OutOfMemoryError thrown from the UncaughtExceptionHandler\n");
+        Files.writeString(logs.resolve("notes.txt"), "java.lang.OutOfMemoryError in a file that is no log\n");
+        assertEquals(Optional.of("taskmanager-1.out: Exception: java.lang.OutOfMemoryError thrown from the UncaughtExceptionHandler"),
+                ProcessLogFaults.first(logs));
+    }
+
+    @Test
+    void healthyLogsOrNoLogFolderGiveNoFault(@TempDir Path logs) throws Exception {
+        Files.writeString(logs.resolve("taskmanager-1.out"), "INFO all well\n");
+        assertEquals(Optional.empty(), ProcessLogFaults.first(logs));
+        assertEquals(Optional.empty(), ProcessLogFaults.first(logs.resolve("missing")));
+    }
+
+    @Test
+    void aRunThatCouldNotFinishStillGivesItsLineWithTheReason() {
+        Map<String, Object> json = ScaleBenchmark.failedRun("hashmap", 1_000_000, "out of heap");
+        assertEquals("hashmap", json.get("backend"));
+        assertEquals(1_000_000, json.get("series"));
+        assertEquals("out of heap", json.get("error"));
     }
 }
