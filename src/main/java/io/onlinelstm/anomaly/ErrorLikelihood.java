@@ -11,8 +11,8 @@ import io.onlinelstm.state.LikelihoodState;
  * reaching it. The log scale keeps large deviations apart, where a plain CDF ties them all at 1.0,
  * and leaves 1 to the parts that are sure (range, flat).
  *
- * <p>A likelihood in the red zone right after another red one is lowered to the yellow zone
- * (Numenta's filter), so a long disturbance is reported at its start, not on every reading of it.
+ * <p>A likelihood in the red zone right after another red one (before this filter) is lowered to
+ * the yellow zone, so a long disturbance is reported at its start, not on every reading of it.
  * The distribution is updated after scoring, so an error is judged against what came before it.
  */
 public final class ErrorLikelihood {
@@ -59,15 +59,20 @@ public final class ErrorLikelihood {
         average /= s.filled;
 
         double likelihood = 0;
+        double raw = 0;
         if (s.count >= warmup) {
             double std = Math.sqrt(Math.max(s.variance, 1e-12));
             double digits = TailProbability.minusLog10Upper((average - s.mean) / std);
-            likelihood = digits / (digits + halfScale);
+            raw = digits / (digits + halfScale);
+            likelihood = raw;
             if (digits >= halfScale && s.last >= RED) {
                 likelihood = Math.min(likelihood, YELLOW);
             }
         }
-        s.last = (float) likelihood;
+        // The filter looks at the previous likelihood before filtering: Numenta's looks at the filtered
+        // one, so a long red stretch comes out red, yellow, red, yellow, and every other reading of it
+        // fires again (on NAB most of the false positives were these echoes; docs/benchmarks.md).
+        s.last = (float) raw;
         learn(s, average);
         return likelihood;
     }

@@ -3,7 +3,7 @@ package io.onlinelstm.state;
 /**
  * What one {@code ErrorLikelihood} knows of a series: the distribution of its short-window average
  * error (exponentially weighted mean and variance), the most recent errors (a ring), and the last
- * likelihood it gave (for the red-zone filter).
+ * likelihood before the red-zone filter (for the filter).
  */
 public final class LikelihoodState {
 
@@ -16,7 +16,7 @@ public final class LikelihoodState {
     public int next;
     /** How many entries of the ring hold errors (it fills during a series' first readings). */
     public int filled;
-    /** The likelihood given to the last error. */
+    /** The likelihood of the last error before the red-zone filter. */
     public float last;
 
     public LikelihoodState() {}
