@@ -11,11 +11,30 @@ import io.onlinelstm.state.LikelihoodState;
  * reaching it. The log scale keeps large deviations apart, where a plain CDF ties them all at 1.0,
  * and leaves 1 to the parts that are sure (range, flat).
  *
- * <p>A likelihood in the red zone right after another red one (before this filter) is lowered to
- * the yellow zone, so a long disturbance is reported at its start, not on every reading of it.
+ * <p>A likelihood in the red zone right after another red one is lowered to the yellow zone, so a
+ * long disturbance is reported at its start, not on every reading of it. What counts as "another
+ * red one" is the {@link RedFilter}.
  * The distribution is updated after scoring, so an error is judged against what came before it.
  */
 public final class ErrorLikelihood {
+
+    /** Which previous likelihood the red-zone filter looks at. */
+    public enum RedFilter {
+        /**
+         * The previous likelihood before filtering: a red stretch fires once, at its start. Numenta's
+         * filter looks at the filtered one, so a long red stretch comes out red, yellow, red, yellow
+         * and every other reading of it fires again; on NAB most false positives of the residual
+         * were these echoes (docs/benchmarks.md).
+         */
+        ONCE,
+        /**
+         * Numenta's: the previous likelihood after filtering, so every other reading of a red stretch
+         * stays red. For evidence that keeps growing after its first red reading (a daily pattern
+         * that breaks stays broken, and fills the short window over several readings), so that the
+         * stretch is reported again as it strengthens.
+         */
+        ALTERNATE
+    }
 
     /** -log10 of the tail probability that scores 0.5; the score approaches 1 as the tail vanishes. */
     static final double HALF_SCALE_DIGITS = 5;
@@ -30,13 +49,15 @@ public final class ErrorLikelihood {
 
     /** @param warmup errors before the likelihood can be non-zero */
     private final double halfScale;
+    private final RedFilter filter;
 
     public ErrorLikelihood(int warmup, int shortWindow, int longWindow) {
-        this(warmup, shortWindow, longWindow, HALF_SCALE_DIGITS);
+        this(warmup, shortWindow, longWindow, HALF_SCALE_DIGITS, RedFilter.ONCE);
     }
 
-    public ErrorLikelihood(int warmup, int shortWindow, int longWindow, double halfScale) {
+    public ErrorLikelihood(int warmup, int shortWindow, int longWindow, double halfScale, RedFilter filter) {
         this.halfScale = halfScale;
+        this.filter = filter;
         this.warmup = Math.max(warmup, shortWindow);
         this.shortWindow = shortWindow;
         this.alpha = 2.0 / (longWindow + 1);
@@ -69,10 +90,7 @@ public final class ErrorLikelihood {
                 likelihood = Math.min(likelihood, YELLOW);
             }
         }
-        // The filter looks at the previous likelihood before filtering: Numenta's looks at the filtered
-        // one, so a long red stretch comes out red, yellow, red, yellow, and every other reading of it
-        // fires again (on NAB most of the false positives were these echoes; docs/benchmarks.md).
-        s.last = (float) raw;
+        s.last = (float) (filter == RedFilter.ONCE ? raw : likelihood);
         learn(s, average);
         return likelihood;
     }
