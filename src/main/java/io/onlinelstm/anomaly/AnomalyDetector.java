@@ -16,7 +16,8 @@ import io.onlinelstm.state.AnomalyState;
  *       shows at this time of day (a profile of {@value #SEASON_BUCKETS} event-time buckets), for a
  *       daily pattern that breaks without any single step being unusual;
  *   <li><b>range</b>: a value beyond everything the series has shown so far, by more than {@code
- *       rangeTolerance} of that range, scores 1 (once the series has a day of history);
+ *       rangeTolerance} of that range, scores 1 (once the series has a day of history; the
+ *       tolerance is wider during its first week);
  *   <li><b>flat</b>: a run of exactly repeated values longer than any the series has shown (at
  *       least {@value #MIN_FLAT_RUN}) scores 1 once: a stuck sensor or a stalled feed.
  * </ul>
@@ -52,6 +53,14 @@ public final class AnomalyDetector {
     static final double SPIKE_HALF_SCALE_DIGITS = 50;
     /** The range part waits for a day of event time, so that a daily cycle has shown its whole range once. */
     static final long RANGE_WARMUP_MILLIS = 86_400_000L;
+    /**
+     * Event time over which the range part's tolerance narrows to {@code rangeTolerance}: a week, a
+     * weekly cycle's whole range. A young series' range is still growing (on NAB a third of the
+     * range part's false positives were records broken in a series' first week), so a value beyond
+     * it is less surprising: the tolerance starts wider, in inverse proportion to the history (7
+     * times at one day, twice at three and a half days).
+     */
+    static final long RANGE_SETTLE_MILLIS = 7 * 86_400_000L;
 
     /** Readings before the likelihoods start to learn. */
     static final int UNIT_READINGS = 30;
@@ -181,7 +190,8 @@ public final class AnomalyDetector {
         }
         boolean outside = false;
         if (s.valueCount >= warmup && ts - s.firstTs >= RANGE_WARMUP_MILLIS && s.maxValue > s.minValue) {
-            double tolerance = rangeTolerance * (s.maxValue - s.minValue);
+            double youth = Math.max(1.0, (double) RANGE_SETTLE_MILLIS / (ts - s.firstTs));
+            double tolerance = rangeTolerance * youth * (s.maxValue - s.minValue);
             outside = value > s.maxValue + tolerance || value < s.minValue - tolerance;
         }
         if (s.valueCount == 0) {
