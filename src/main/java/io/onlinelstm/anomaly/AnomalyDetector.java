@@ -22,7 +22,8 @@ import io.onlinelstm.state.AnomalyState;
  *       least {@value #MIN_FLAT_RUN}) scores 1 once: a stuck sensor or a stalled feed.
  * </ul>
  *
- * Nothing fires during the warm-up; every part learns during it.
+ * Nothing fires during the warm-up; every part learns during it. One event reported by several parts
+ * on neighbouring readings is reported once ({@link EchoFilter}).
  */
 public final class AnomalyDetector {
 
@@ -78,6 +79,7 @@ public final class AnomalyDetector {
     static final float SEASON_RATE = 0.1f;
 
     private final int warmup;
+    private final int shortWindow;
     private final double rangeTolerance;
     private final ErrorLikelihood likelihood;
     private final ErrorLikelihood spikeLikelihood;
@@ -90,12 +92,13 @@ public final class AnomalyDetector {
 
     public AnomalyDetector(AnomalySettings settings) {
         this.warmup = settings.warmup();
+        this.shortWindow = settings.shortWindow();
         this.rangeTolerance = settings.rangeTolerance();
         this.likelihood = new ErrorLikelihood(settings.warmup(), settings.shortWindow(), settings.longWindow());
         this.spikeLikelihood = new ErrorLikelihood(settings.warmup(), 1, settings.longWindow(), SPIKE_HALF_SCALE_DIGITS,
-                ErrorLikelihood.RedFilter.ONCE);
+                ErrorLikelihood.RedFilter.ESCALATE);
         // A broken daily pattern stays broken and its evidence grows for a few readings after the
-        // first red one: with the ONCE filter the season part missed art_daily_jumpsdown and
+        // first red one: with the ESCALATE filter the season part missed art_daily_jumpsdown and
         // art_daily_nojump on NAB (docs/benchmarks.md).
         this.seasonLikelihood = new ErrorLikelihood(settings.warmup(), settings.shortWindow(), settings.longWindow(),
                 ErrorLikelihood.HALF_SCALE_DIGITS, ErrorLikelihood.RedFilter.ALTERNATE);
@@ -145,7 +148,8 @@ public final class AnomalyDetector {
         if (season && seasonScore > best.score()) {
             best = new Score(seasonScore, Part.SEASON);
         }
-        return best;
+        // The averaged parts see an event's readings for a short window after it.
+        return EchoFilter.filter(s, best, shortWindow);
     }
 
     private double seasonScore(AnomalyState s, long ts, double value, double unit) {

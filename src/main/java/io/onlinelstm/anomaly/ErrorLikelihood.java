@@ -18,20 +18,24 @@ import io.onlinelstm.state.LikelihoodState;
  */
 public final class ErrorLikelihood {
 
-    /** Which previous likelihood the red-zone filter looks at. */
+    /** What the red-zone filter lets through of a stretch of red likelihoods. */
     public enum RedFilter {
         /**
-         * The previous likelihood before filtering: a red stretch fires once, at its start. Numenta's
-         * filter looks at the filtered one, so a long red stretch comes out red, yellow, red, yellow
-         * and every other reading of it fires again; on NAB most false positives of the residual
-         * were these echoes (docs/benchmarks.md).
+         * The stretch's first red likelihood, and one whose tail probability is the square (or
+         * less) of the last one let through: a long disturbance is reported at its start and again
+         * only as it grows by orders of magnitude. Numenta's filter compares with the previous
+         * likelihood after filtering, so a long red stretch comes out red, yellow, red, yellow and
+         * every other reading of it fires again; on NAB most false positives of the residual were
+         * these echoes (docs/benchmarks.md). Reporting only the first red one (no escalation) lost a
+         * variance rise whose first red reading scored under the alert threshold
+         * (AnomalyDetectorTest).
          */
-        ONCE,
+        ESCALATE,
         /**
          * Numenta's: the previous likelihood after filtering, so every other reading of a red stretch
-         * stays red. For evidence that keeps growing after its first red reading (a daily pattern
-         * that breaks stays broken, and fills the short window over several readings), so that the
-         * stretch is reported again as it strengthens.
+         * stays red. For evidence that keeps growing for several readings after its first red one (a
+         * daily pattern that breaks stays broken and fills the short window), so that the stretch is
+         * reported again as it strengthens.
          */
         ALTERNATE
     }
@@ -43,6 +47,11 @@ public final class ErrorLikelihood {
     /** Yellow zone: a tail probability of 1e-3 (0.375), Numenta's yellow threshold. */
     static final double YELLOW = 3 / (3 + HALF_SCALE_DIGITS);
 
+    /**
+     * A red stretch is reported again when its -log10 tail probability reaches this multiple of its
+     * last report's: when the tail probability squares.
+     */
+    static final double ESCALATION = 2;
     private final int warmup;
     private final int shortWindow;
     private final double alpha;
@@ -52,7 +61,7 @@ public final class ErrorLikelihood {
     private final RedFilter filter;
 
     public ErrorLikelihood(int warmup, int shortWindow, int longWindow) {
-        this(warmup, shortWindow, longWindow, HALF_SCALE_DIGITS, RedFilter.ONCE);
+        this(warmup, shortWindow, longWindow, HALF_SCALE_DIGITS, RedFilter.ESCALATE);
     }
 
     public ErrorLikelihood(int warmup, int shortWindow, int longWindow, double halfScale, RedFilter filter) {
@@ -86,11 +95,21 @@ public final class ErrorLikelihood {
             double digits = TailProbability.minusLog10Upper((average - s.mean) / std);
             raw = digits / (digits + halfScale);
             likelihood = raw;
-            if (digits >= halfScale && s.last >= RED) {
+            boolean afterRed = s.last >= RED;
+            if (filter == RedFilter.ESCALATE) {
+                // s.last is the last reported red likelihood of the stretch: convert it back to digits.
+                afterRed &= digits <= ESCALATION * halfScale * s.last / (1 - s.last);
+            }
+            if (digits >= halfScale && afterRed) {
                 likelihood = Math.min(likelihood, YELLOW);
             }
         }
-        s.last = (float) (filter == RedFilter.ONCE ? raw : likelihood);
+        if (filter == RedFilter.ESCALATE) {
+            // A red stretch remembers its last report; anything else starts afresh.
+            s.last = (float) (raw >= RED && s.last >= RED && likelihood < raw ? s.last : raw);
+        } else {
+            s.last = (float) likelihood;
+        }
         learn(s, average);
         return likelihood;
     }
