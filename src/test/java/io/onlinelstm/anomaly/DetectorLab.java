@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  *
  * <pre>java -cp 'target/test-classes:target/classes:target/lib/*' -Dresidual=combined \
  *     io.onlinelstm.anomaly.DetectorLab ../shared/data/nab-dev</pre>
+ *
+ * <p>{@code -Dverbose=true} prints each file's windows (highest score, first detection at {@code -Dat}
+ * and its part); with {@code -DshowFp=true} also each false positive at {@code -Dat} (row, part, score).</p>
  */
 public final class DetectorLab {
 
