@@ -16,12 +16,14 @@ import io.onlinelstm.state.AnomalyState;
  *       shows at this time of day (a profile of {@value #SEASON_BUCKETS} event-time buckets), for a
  *       daily pattern that breaks without any single step being unusual;
  *   <li><b>range</b>: a value beyond everything the series has shown so far, by more than {@code
- *       rangeTolerance} of that range, scores 1 (once the series has a day of history);
+ *       rangeTolerance} of that range, scores 1 (once the series has a day of history; the
+ *       tolerance is wider during its first week);
  *   <li><b>flat</b>: a run of exactly repeated values longer than any the series has shown (at
  *       least {@value #MIN_FLAT_RUN}) scores 1 once: a stuck sensor or a stalled feed.
  * </ul>
  *
- * Nothing fires during the warm-up; every part learns during it.
+ * Nothing fires during the warm-up; every part learns during it. One event reported by several parts
+ * on neighbouring readings is reported once ({@link EchoFilter}).
  */
 public final class AnomalyDetector {
 
@@ -52,6 +54,14 @@ public final class AnomalyDetector {
     static final double SPIKE_HALF_SCALE_DIGITS = 50;
     /** The range part waits for a day of event time, so that a daily cycle has shown its whole range once. */
     static final long RANGE_WARMUP_MILLIS = 86_400_000L;
+    /**
+     * Event time over which the range part's tolerance narrows to {@code rangeTolerance}: a week, a
+     * weekly cycle's whole range. A young series' range is still growing (on NAB a third of the
+     * range part's false positives were records broken in a series' first week), so a value beyond
+     * it is less surprising: the tolerance starts wider, in inverse proportion to the history (7
+     * times at one day, twice at three and a half days).
+     */
+    static final long RANGE_SETTLE_MILLIS = 7 * 86_400_000L;
 
     /** Readings before the likelihoods start to learn. */
     static final int UNIT_READINGS = 30;
@@ -69,9 +79,11 @@ public final class AnomalyDetector {
     static final float SEASON_RATE = 0.1f;
 
     private final int warmup;
+    private final int shortWindow;
     private final double rangeTolerance;
     private final ErrorLikelihood likelihood;
     private final ErrorLikelihood spikeLikelihood;
+    private final ErrorLikelihood seasonLikelihood;
     private final boolean spike;
     private final boolean residual;
     private final boolean season;
@@ -80,9 +92,16 @@ public final class AnomalyDetector {
 
     public AnomalyDetector(AnomalySettings settings) {
         this.warmup = settings.warmup();
+        this.shortWindow = settings.shortWindow();
         this.rangeTolerance = settings.rangeTolerance();
         this.likelihood = new ErrorLikelihood(settings.warmup(), settings.shortWindow(), settings.longWindow());
-        this.spikeLikelihood = new ErrorLikelihood(settings.warmup(), 1, settings.longWindow(), SPIKE_HALF_SCALE_DIGITS);
+        this.spikeLikelihood = new ErrorLikelihood(settings.warmup(), 1, settings.longWindow(), SPIKE_HALF_SCALE_DIGITS,
+                ErrorLikelihood.RedFilter.ESCALATE);
+        // A broken daily pattern stays broken and its evidence grows for a few readings after the
+        // first red one: with the ESCALATE filter the season part missed art_daily_jumpsdown and
+        // art_daily_nojump on NAB (docs/benchmarks.md).
+        this.seasonLikelihood = new ErrorLikelihood(settings.warmup(), settings.shortWindow(), settings.longWindow(),
+                ErrorLikelihood.HALF_SCALE_DIGITS, ErrorLikelihood.RedFilter.ALTERNATE);
         this.spike = settings.has(Part.SPIKE);
         this.residual = settings.has(Part.RESIDUAL);
         this.season = settings.has(Part.SEASON);
@@ -129,7 +148,8 @@ public final class AnomalyDetector {
         if (season && seasonScore > best.score()) {
             best = new Score(seasonScore, Part.SEASON);
         }
-        return best;
+        // The averaged parts see an event's readings for a short window after it.
+        return EchoFilter.filter(s, best, shortWindow);
     }
 
     private double seasonScore(AnomalyState s, long ts, double value, double unit) {
@@ -141,7 +161,7 @@ public final class AnomalyDetector {
         float usual = s.seasonProfile[bucket];
         double score = 0;
         if (!Float.isNaN(usual)) {
-            score = likelihood.score(s.season, Math.sqrt(Math.abs(value - usual) / unit));
+            score = seasonLikelihood.score(s.season, Math.sqrt(Math.abs(value - usual) / unit));
             s.seasonProfile[bucket] = (float) (usual + SEASON_RATE * (value - usual));
         } else {
             s.seasonProfile[bucket] = (float) value;
@@ -174,7 +194,8 @@ public final class AnomalyDetector {
         }
         boolean outside = false;
         if (s.valueCount >= warmup && ts - s.firstTs >= RANGE_WARMUP_MILLIS && s.maxValue > s.minValue) {
-            double tolerance = rangeTolerance * (s.maxValue - s.minValue);
+            double youth = Math.max(1.0, (double) RANGE_SETTLE_MILLIS / (ts - s.firstTs));
+            double tolerance = rangeTolerance * youth * (s.maxValue - s.minValue);
             outside = value > s.maxValue + tolerance || value < s.minValue - tolerance;
         }
         if (s.valueCount == 0) {

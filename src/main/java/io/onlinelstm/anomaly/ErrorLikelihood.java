@@ -11,11 +11,34 @@ import io.onlinelstm.state.LikelihoodState;
  * reaching it. The log scale keeps large deviations apart, where a plain CDF ties them all at 1.0,
  * and leaves 1 to the parts that are sure (range, flat).
  *
- * <p>A likelihood in the red zone right after another red one is lowered to the yellow zone
- * (Numenta's filter), so a long disturbance is reported at its start, not on every reading of it.
+ * <p>A likelihood in the red zone right after another red one is lowered to the yellow zone, so a
+ * long disturbance is reported at its start, not on every reading of it. What counts as "another
+ * red one" is the {@link RedFilter}.
  * The distribution is updated after scoring, so an error is judged against what came before it.
  */
 public final class ErrorLikelihood {
+
+    /** What the red-zone filter lets through of a stretch of red likelihoods. */
+    public enum RedFilter {
+        /**
+         * The stretch's first red likelihood, and one whose tail probability is the square (or
+         * less) of the last one let through: a long disturbance is reported at its start and again
+         * only as it grows by orders of magnitude. Numenta's filter compares with the previous
+         * likelihood after filtering, so a long red stretch comes out red, yellow, red, yellow and
+         * every other reading of it fires again; on NAB most false positives of the residual were
+         * these echoes (docs/benchmarks.md). Reporting only the first red one (no escalation) lost a
+         * variance rise whose first red reading scored under the alert threshold
+         * (AnomalyDetectorTest).
+         */
+        ESCALATE,
+        /**
+         * Numenta's: the previous likelihood after filtering, so every other reading of a red stretch
+         * stays red. For evidence that keeps growing for several readings after its first red one (a
+         * daily pattern that breaks stays broken and fills the short window), so that the stretch is
+         * reported again as it strengthens.
+         */
+        ALTERNATE
+    }
 
     /** -log10 of the tail probability that scores 0.5; the score approaches 1 as the tail vanishes. */
     static final double HALF_SCALE_DIGITS = 5;
@@ -24,19 +47,26 @@ public final class ErrorLikelihood {
     /** Yellow zone: a tail probability of 1e-3 (0.375), Numenta's yellow threshold. */
     static final double YELLOW = 3 / (3 + HALF_SCALE_DIGITS);
 
+    /**
+     * A red stretch is reported again when its -log10 tail probability reaches this multiple of its
+     * last report's: when the tail probability squares.
+     */
+    static final double ESCALATION = 2;
     private final int warmup;
     private final int shortWindow;
     private final double alpha;
 
     /** @param warmup errors before the likelihood can be non-zero */
     private final double halfScale;
+    private final RedFilter filter;
 
     public ErrorLikelihood(int warmup, int shortWindow, int longWindow) {
-        this(warmup, shortWindow, longWindow, HALF_SCALE_DIGITS);
+        this(warmup, shortWindow, longWindow, HALF_SCALE_DIGITS, RedFilter.ESCALATE);
     }
 
-    public ErrorLikelihood(int warmup, int shortWindow, int longWindow, double halfScale) {
+    public ErrorLikelihood(int warmup, int shortWindow, int longWindow, double halfScale, RedFilter filter) {
         this.halfScale = halfScale;
+        this.filter = filter;
         this.warmup = Math.max(warmup, shortWindow);
         this.shortWindow = shortWindow;
         this.alpha = 2.0 / (longWindow + 1);
@@ -59,15 +89,27 @@ public final class ErrorLikelihood {
         average /= s.filled;
 
         double likelihood = 0;
+        double raw = 0;
         if (s.count >= warmup) {
             double std = Math.sqrt(Math.max(s.variance, 1e-12));
             double digits = TailProbability.minusLog10Upper((average - s.mean) / std);
-            likelihood = digits / (digits + halfScale);
-            if (digits >= halfScale && s.last >= RED) {
+            raw = digits / (digits + halfScale);
+            likelihood = raw;
+            boolean afterRed = s.last >= RED;
+            if (filter == RedFilter.ESCALATE) {
+                // s.last is the last reported red likelihood of the stretch: convert it back to digits.
+                afterRed &= digits <= ESCALATION * halfScale * s.last / (1 - s.last);
+            }
+            if (digits >= halfScale && afterRed) {
                 likelihood = Math.min(likelihood, YELLOW);
             }
         }
-        s.last = (float) likelihood;
+        if (filter == RedFilter.ESCALATE) {
+            // A red stretch remembers its last report; anything else starts afresh.
+            s.last = (float) (raw >= RED && s.last >= RED && likelihood < raw ? s.last : raw);
+        } else {
+            s.last = (float) likelihood;
+        }
         learn(s, average);
         return likelihood;
     }

@@ -8,7 +8,7 @@ package io.onlinelstm.state;
 public final class AnomalyState {
 
     /** Layout of this part in {@link SeriesStateSerializer}'s formats; bump it when a field changes. */
-    static final int LAYOUT = 2;
+    static final int LAYOUT = 3;
 
     public LikelihoodState residual = new LikelihoodState();
     public LikelihoodState season = new LikelihoodState();
@@ -24,6 +24,12 @@ public final class AnomalyState {
     public double lastValue;
     public int flatRun;
     public int longestFlatRun;
+    /**
+     * The highest red score of the current stretch of red readings and the readings since the last
+     * of them (saturates at the echo span), for the echo filter.
+     */
+    public float echoPeak;
+    public int echoAge = Integer.MAX_VALUE;
     /** Event time of the last alert; Long.MIN_VALUE when none. */
     public long lastAlertTs = Long.MIN_VALUE;
     /** Event time of the last anomalous reading while an alert is open; Long.MIN_VALUE when none is. */
@@ -44,6 +50,8 @@ public final class AnomalyState {
         a.lastValue = lastValue;
         a.flatRun = flatRun;
         a.longestFlatRun = longestFlatRun;
+        a.echoPeak = echoPeak;
+        a.echoAge = echoAge;
         a.lastAlertTs = lastAlertTs;
         a.openSinceTs = openSinceTs;
         return a;

@@ -2,8 +2,8 @@ package io.onlinelstm.state;
 
 /**
  * What one {@code ErrorLikelihood} knows of a series: the distribution of its short-window average
- * error (exponentially weighted mean and variance), the most recent errors (a ring), and the last
- * likelihood it gave (for the red-zone filter).
+ * error (exponentially weighted mean and variance), the most recent errors (a ring), and what the
+ * red-zone filter remembers (see {@code ErrorLikelihood.RedFilter}).
  */
 public final class LikelihoodState {
 
@@ -16,7 +16,7 @@ public final class LikelihoodState {
     public int next;
     /** How many entries of the ring hold errors (it fills during a series' first readings). */
     public int filled;
-    /** The likelihood given to the last error. */
+    /** What the red-zone filter remembers: the last reported red likelihood of a red stretch, else the last likelihood. */
     public float last;
 
     public LikelihoodState() {}

@@ -182,6 +182,8 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         out.writeDouble(a.lastValue);
         out.writeInt(a.flatRun);
         out.writeInt(a.longestFlatRun);
+        out.writeFloat(a.echoPeak);
+        out.writeInt(a.echoAge);
         out.writeLong(a.lastAlertTs);
         out.writeLong(a.openSinceTs);
     }
@@ -191,7 +193,9 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         if (layout == 1) {
             return readAnomalyLayout1(in);
         }
-        expectLayout("anomaly", AnomalyState.LAYOUT, layout);
+        if (layout != 2) {
+            expectLayout("anomaly", AnomalyState.LAYOUT, layout);
+        }
         AnomalyState a = new AnomalyState();
         a.residual = readLikelihood(in);
         a.season = readLikelihood(in);
@@ -204,6 +208,11 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         a.lastValue = in.readDouble();
         a.flatRun = in.readInt();
         a.longestFlatRun = in.readInt();
+        // Layout 2 had no echo filter: it starts with no red stretch behind it.
+        if (layout >= 3) {
+            a.echoPeak = in.readFloat();
+            a.echoAge = in.readInt();
+        }
         a.lastAlertTs = in.readLong();
         a.openSinceTs = in.readLong();
         return a;

@@ -134,6 +134,89 @@ class AnomalyDetectorTest {
         }
     }
 
+    /** Red readings of a likelihood fed calm errors, then a stretch of {@code stretch} large ones. */
+    private static int redReadingsInAStretch(ErrorLikelihood.RedFilter filter, int stretch) {
+        ErrorLikelihood likelihood = new ErrorLikelihood(0, 5, 1_000, ErrorLikelihood.HALF_SCALE_DIGITS, filter);
+        io.onlinelstm.state.LikelihoodState state = new io.onlinelstm.state.LikelihoodState();
+        Random random = new Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            likelihood.score(state, Math.abs(random.nextGaussian()));
+        }
+        int red = 0;
+        for (int i = 0; i < stretch; i++) {
+            if (likelihood.score(state, 8 + Math.abs(random.nextGaussian())) >= ErrorLikelihood.RED) {
+                red++;
+            }
+        }
+        return red;
+    }
+
+    @Test
+    void aLongDisturbanceIsReportedAtItsStartNotOnEveryOtherReading() {
+        assertTrue(redReadingsInAStretch(ErrorLikelihood.RedFilter.ESCALATE, 20) <= 2);
+        // Numenta's filter, kept for the season part, lets every other reading of the stretch through.
+        assertTrue(redReadingsInAStretch(ErrorLikelihood.RedFilter.ALTERNATE, 20) >= 5);
+    }
+
+    @Test
+    void oneSpikeIsReportedOnceThoughTwoPartsSeeIt() {
+        for (long seed = 1; seed <= 3; seed++) {
+            // The spike's error enters the residual's average on the readings after it: one report.
+            double[] v = series(seed, (t, x) -> t == ONSET ? x + 25 * 0.58 : x);
+            AnomalyDetector.Score[] s = scores(v);
+            int anomalous = 0;
+            for (int t = ONSET; t < ONSET + 20; t++) {
+                anomalous += s[t].score() >= SETTINGS.threshold() ? 1 : 0;
+            }
+            assertEquals(1, anomalous, "seed " + seed);
+        }
+    }
+
+    @Test
+    void anEchoIsLoweredButAStrongerReadingIsNot() {
+        AnomalyState state = new AnomalyState();
+        AnomalyDetector.Score first = EchoFilter.filter(state, new AnomalyDetector.Score(0.8, AnomalyDetector.Part.SPIKE), 5);
+        assertEquals(0.8, first.score());
+        AnomalyDetector.Score echo = EchoFilter.filter(state, new AnomalyDetector.Score(0.75, AnomalyDetector.Part.RESIDUAL), 5);
+        assertEquals(ErrorLikelihood.YELLOW, echo.score());
+        assertEquals(AnomalyDetector.Part.RESIDUAL, echo.part());
+        assertEquals(0.9, EchoFilter.filter(state, new AnomalyDetector.Score(0.9, AnomalyDetector.Part.SEASON), 5).score());
+        for (int i = 0; i < 5; i++) {
+            EchoFilter.filter(state, new AnomalyDetector.Score(0.1, AnomalyDetector.Part.RESIDUAL), 5);
+        }
+        // Five quiet readings later a new event is reported whatever its strength.
+        assertEquals(0.6, EchoFilter.filter(state, new AnomalyDetector.Score(0.6, AnomalyDetector.Part.RESIDUAL), 5).score());
+    }
+
+    @Test
+    void aYoungSeriesRangeIsJudgedWithAWiderTolerance() {
+        // Ten days of a calm daily cycle a minute apart (range about 41 to 59), and one value 10 %
+        // of the range above it: not a range anomaly after two days, one after eight.
+        int days = 10;
+        double[] v = new double[days * 1_440];
+        Random random = new Random(9);
+        for (int t = 0; t < v.length; t++) {
+            v[t] = 50 + 8 * Math.sin(2 * Math.PI * t / 1_440) + 0.3 * random.nextGaussian();
+        }
+        int early = 2 * 1_440;
+        int late = 8 * 1_440;
+        v[early] = tenPercentAbove(v, early);
+        v[late] = tenPercentAbove(v, late);
+        AnomalyDetector.Score[] s = scores(v);
+        assertTrue(s[early].part() != AnomalyDetector.Part.RANGE, s[early].toString());
+        assertEquals(AnomalyDetector.Part.RANGE, s[late].part());
+    }
+
+    private static double tenPercentAbove(double[] v, int before) {
+        double max = Double.NEGATIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < before; t++) {
+            max = Math.max(max, v[t]);
+            min = Math.min(min, v[t]);
+        }
+        return max + 0.1 * (max - min);
+    }
+
     @Test
     void calmSeriesRaiseAtMostOneAlertPerTenThousandReadings() {
         double rate = CalmSeriesCheck.falseAlertsPer10k(SETTINGS, 10, 10_000, 11);

@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  *
  * <pre>java -cp 'target/test-classes:target/classes:target/lib/*' -Dresidual=combined \
  *     io.onlinelstm.anomaly.DetectorLab ../shared/data/nab-dev</pre>
+ *
+ * <p>{@code -Dverbose=true} prints each file's windows (highest score, first detection at {@code -Dat}
+ * and its part); with {@code -DshowFp=true} also each false positive at {@code -Dat} (row, part, score).</p>
  */
 public final class DetectorLab {
 
@@ -87,13 +90,18 @@ public final class DetectorLab {
                         }
                     }
                     detail.append(String.format(" [%d-%d max %.3f first %s]", win[0], win[1], max,
-                            first < 0 ? "-" : String.format("%.0f%%", 100.0 * (first - win[0]) / (win[1] - win[0] + 1))));
+                            first < 0 ? "-" : String.format("%.0f%%:%s", 100.0 * (first - win[0]) / (win[1] - win[0] + 1), lastParts[first].label())));
                 }
                 int fp = 0;
+                StringBuilder fps = new StringBuilder();
                 for (int i = probation; i < scores.length; i++) {
                     if (!inside[i] && scores[i] >= thr) {
                         fp++;
+                        fps.append(String.format(" %d:%s:%.2f", i, lastParts[i].label(), scores[i]));
                     }
+                }
+                if (Boolean.getBoolean("showFp") && fp > 0) {
+                    detail.append(System.lineSeparator()).append("    fp").append(fps);
                 }
                 System.out.printf("%-55s std %6.2f fp %3d%s%n", relative, NabScorer.score(List.of(lf), NabScorer.STANDARD).score(), fp, detail);
             }
@@ -109,12 +117,16 @@ public final class DetectorLab {
         System.out.println(sb);
     }
 
+    /** The part that gave each row's score in the last {@link #run} (for the FP listing). */
+    static AnomalyDetector.Part[] lastParts = new AnomalyDetector.Part[0];
+
     static double[] run(long[] ts, double[] values, String residual, AnomalyDetector detector) {
         StepState step = StepState.create(4, 1);
         CombineStage combine = new CombineStage(combineSettings());
         CombineState cs = combine.newState();
         AnomalyState anomaly = new AnomalyState();
         double[] scores = new double[values.length];
+        lastParts = new AnomalyDetector.Part[values.length];
         double[] raw = new double[1];
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
@@ -136,8 +148,10 @@ public final class DetectorLab {
                 case "combined" -> f.error == null ? Double.NaN : f.error;
                 default -> throw new IllegalArgumentException(residual);
             };
-            scores[i] = detector.score(anomaly, ts[i], v, Math.abs(r),
-                    f.persistenceError == null ? step.changeScale() : step.changeScaleBefore(f.persistenceError)).score();
+            AnomalyDetector.Score sc = detector.score(anomaly, ts[i], v, Math.abs(r),
+                    f.persistenceError == null ? step.changeScale() : step.changeScaleBefore(f.persistenceError));
+            scores[i] = sc.score();
+            lastParts[i] = sc.part();
             f.forecast = new float[] {(float) v};
             step.lastValue = v;
             step.lastTs = ts[i];

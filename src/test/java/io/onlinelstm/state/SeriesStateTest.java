@@ -94,6 +94,8 @@ class SeriesStateTest {
         s.anomaly.lastValue = 3;
         s.anomaly.flatRun = 2;
         s.anomaly.longestFlatRun = 6;
+        s.anomaly.echoPeak = 0.75f;
+        s.anomaly.echoAge = 2;
         s.anomaly.lastAlertTs = 1234;
         s.anomaly.openSinceTs = 1300;
         s.combine = CombineState.create(3, 100f);
@@ -133,6 +135,8 @@ class SeriesStateTest {
         assertSameLikelihood(s.anomaly.spike, r.anomaly.spike);
         assertEquals(s.anomaly.minValue, r.anomaly.minValue);
         assertEquals(s.anomaly.maxValue, r.anomaly.maxValue);
+        assertEquals(s.anomaly.echoPeak, r.anomaly.echoPeak);
+        assertEquals(s.anomaly.echoAge, r.anomaly.echoAge);
         assertEquals(s.anomaly.lastValue, r.anomaly.lastValue);
         assertEquals(s.anomaly.flatRun, r.anomaly.flatRun);
         assertEquals(s.anomaly.longestFlatRun, r.anomaly.longestFlatRun);
@@ -258,6 +262,27 @@ class SeriesStateTest {
                 bytes.length - anomalyStart - parts.get("anomaly"));
         SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(upgraded));
         s.anomaly = afreshButLastAlert(s.anomaly.lastAlertTs);
+        assertSameState(s, r);
+    }
+
+    /** An anomaly part of layout 2 (before the echo filter) restores whole, with no red stretch behind it. */
+    @Test
+    void anAnomalyPartOfLayoutTwoRestoresWithoutAnEchoStretch() throws Exception {
+        SeriesState s = sample();
+        DataOutputSerializer full = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(s, full);
+        byte[] bytes = full.getCopyOfBuffer();
+        Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
+        int anomalyStart = parts.get("format") + parts.get("step") + parts.get("window");
+        // Layout 3 added the echo peak (float) and age (int) just before the two alert times at the end.
+        int echoStart = anomalyStart + parts.get("anomaly") - 16 - 8;
+        byte[] layout2 = new byte[bytes.length - 8];
+        System.arraycopy(bytes, 0, layout2, 0, echoStart);
+        System.arraycopy(bytes, echoStart + 8, layout2, echoStart, bytes.length - echoStart - 8);
+        layout2[anomalyStart] = 2;
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(layout2));
+        s.anomaly.echoPeak = 0;
+        s.anomaly.echoAge = Integer.MAX_VALUE;
         assertSameState(s, r);
     }
 
