@@ -90,6 +90,7 @@ public final class DemoGenerator implements Runnable {
         p.setProperty("bootstrap.servers", servers);
         p.setProperty("linger.ms", "5");
         p.setProperty("acks", "1");
+        ReadingPayloads payloads = new ReadingPayloads(values, series);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             long start = System.nanoTime();
             long tick = firstTick;
@@ -97,12 +98,11 @@ public final class DemoGenerator implements Runnable {
                 long ts = START_TS + tick * TICK_MILLIS;
                 java.util.function.LongConsumer observer = beforeSend;
                 for (int s = 0; s < series && running && sent.get() < limit; s++) {
-                    String key = SyntheticSeries.key(s);
-                    String json = random.nextDouble() < badRate ? badRecord(key, ts)
-                            : "{\"key\":\"" + key + "\",\"ts\":" + ts + ",\"value\":" + (float) values.value(s, tick) + "}";
+                    byte[] json = random.nextDouble() < badRate
+                            ? badRecord(payloads.key(s), ts).getBytes(StandardCharsets.UTF_8)
+                            : payloads.reading(s, tick, ts);
                     observer.accept(sent.get());
-                    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
-                            json.getBytes(StandardCharsets.UTF_8)));
+                    producer.send(new ProducerRecord<>(topic, payloads.keyBytes(s), json));
                     long n = sent.incrementAndGet();
                     // Pace to the target rate.
                     long due = start + (long) (n * 1e9 / eventsPerSecond);

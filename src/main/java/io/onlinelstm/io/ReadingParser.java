@@ -50,6 +50,17 @@ public final class ReadingParser implements Serializable {
             return refuse(raw, prefix, DeadLetterReason.TOO_LARGE,
                     payload.length + " bytes exceed the limit of " + maxRecordBytes + " (input.max-record-bytes)");
         }
+        if (modelInputs == 1) {
+            Reading plain = PlainReadingParser.parse(mapper().getFactory(), payload, raw);
+            if (plain != null) {
+                return new Result(plain, null);
+            }
+        }
+        return parseTree(raw, payload);
+    }
+
+    /** The full parser: every shape the class comment names, and the reason for every refusal. */
+    Result parseTree(RawReading raw, byte[] payload) {
         JsonNode root;
         try {
             root = mapper().readTree(payload);

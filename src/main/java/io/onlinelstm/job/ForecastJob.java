@@ -111,18 +111,20 @@ public final class ForecastJob {
         } else if (config.trainingMode().equals("inline")) {
             env.setParallelism(1);
         }
+        // Sources take the extra properties as they are; the sinks' producers batch by the job's defaults under them.
+        java.util.Properties producers = config.producerProperties();
         ForecastGraph.Sinks sinks = new ForecastGraph.Sinks(
                 new ForecastGraph.NamedSink<>(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS),
-                        prefix, timeout, kafka, config.outputGuarantee()), "kafka forecasts", "kafka-forecasts"),
+                        prefix, timeout, producers, config.outputGuarantee()), "kafka forecasts", "kafka-forecasts"),
                 new ForecastGraph.NamedSink<>(KafkaIo.alertSink(servers, config.get(JobOptions.TOPIC_ALERTS),
-                        prefix, timeout, kafka, config.outputGuarantee()), "kafka alerts", "kafka-alerts"),
+                        prefix, timeout, producers, config.outputGuarantee()), "kafka alerts", "kafka-alerts"),
                 new ForecastGraph.NamedSink<>(KafkaIo.deadLetterSink(servers, config.get(JobOptions.TOPIC_DEAD_LETTERS),
-                        prefix, timeout, kafka), "kafka dead letters", "kafka-dead-letters"),
+                        prefix, timeout, producers), "kafka dead letters", "kafka-dead-letters"),
                 async ? new ForecastGraph.NamedSink<>(KafkaIo.modelUpdateSink(servers,
-                        config.get(JobOptions.TOPIC_MODEL_UPDATES), prefix, timeout, kafka),
+                        config.get(JobOptions.TOPIC_MODEL_UPDATES), prefix, timeout, producers),
                         "kafka model updates", "kafka-model-updates-sink") : null,
                 async ? new ForecastGraph.NamedSink<>(KafkaIo.modelUpdateDeadLetterSink(servers,
-                        config.get(JobOptions.TOPIC_MODEL_UPDATES_DLQ), prefix, timeout, kafka),
+                        config.get(JobOptions.TOPIC_MODEL_UPDATES_DLQ), prefix, timeout, producers),
                         "kafka model-update dead letters", "kafka-model-update-dead-letters") : null);
         ForecastGraph.Settings graph = new ForecastGraph.Settings(settings, config.get(JobOptions.INPUT_MAX_RECORD_BYTES),
                 async ? config.publishing() : null, config.modelSigner(), config.get(JobOptions.JOB_NAME),

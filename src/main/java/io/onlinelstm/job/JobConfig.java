@@ -327,6 +327,21 @@ public final class JobConfig implements Serializable {
         return p;
     }
 
+    /** Largest batch of the sinks' producers: large enough that linger, not size, closes a batch at high rates. */
+    static final int SINK_BATCH_BYTES = 128 * 1024;
+
+    /**
+     * Properties of the sinks' producers: {@link #kafkaProperties()} over the job's batching defaults
+     * (linger from kafka.sink-linger, {@value #SINK_BATCH_BYTES} bytes a batch).
+     */
+    public Properties producerProperties() {
+        Properties p = new Properties();
+        p.setProperty("linger.ms", String.valueOf(get(JobOptions.KAFKA_SINK_LINGER).toMillis()));
+        p.setProperty("batch.size", String.valueOf(SINK_BATCH_BYTES));
+        p.putAll(kafkaProperties());
+        return p;
+    }
+
     /** The options as given, with Kafka client properties masked: safe to log. */
     public Map<String, String> describeForLog() {
         Map<String, String> shown = new LinkedHashMap<>(values);

@@ -27,6 +27,7 @@ public final class JobOptionRules {
         rule(JobOptions.KAFKA_STARTING_OFFSETS, oneOf("committed-or-earliest", "earliest", "latest"));
         rule(JobOptions.KAFKA_DELIVERY_GUARANTEE, oneOf("exactly-once", "at-least-once"));
         rule(JobOptions.KAFKA_TRANSACTION_TIMEOUT, durationAtLeast(Duration.ofMillis(1)));
+        rule(JobOptions.KAFKA_SINK_LINGER, durationAtLeast(Duration.ZERO));
         rule(JobOptions.INPUT_MAX_RECORD_BYTES, intRange(1, Integer.MAX_VALUE));
         rule(JobOptions.MODEL_FEATURES, intRange(1, LstmConfig.MAX_FEATURES));
         rule(JobOptions.MODEL_HIDDEN_SIZE, intRange(1, LstmConfig.MAX_HIDDEN_SIZE));

@@ -59,6 +59,14 @@ public final class JobOptions {
             .withDescription("Sink transaction timeout. Must not exceed the brokers' transaction.max.timeout.ms"
                     + " (15 min by default) and must exceed the checkpoint interval plus recovery time.");
 
+    public static final ConfigOption<Duration> KAFKA_SINK_LINGER = key("kafka.sink-linger")
+            .durationType().defaultValue(Duration.ofMillis(20))
+            .withDescription("How long the sinks' producers wait to fill a batch (linger.ms; batches of up to 128 KB)."
+                    + " One forecast per reading makes many small records: fewer, larger produce requests cut the"
+                    + " broker's and the producers' work per record. Exactly-once output waits for the checkpoint"
+                    + " anyway; at-least-once output is visible up to this much later. linger.ms or batch.size in"
+                    + " kafka.properties override it.");
+
     public static final ConfigOption<Map<String, String>> KAFKA_PROPERTIES = key("kafka.properties")
             .mapType().defaultValue(Map.of())
             .withDescription("Extra Kafka client properties for source and sinks, as k1:v1,k2:v2"
@@ -377,7 +385,7 @@ public final class JobOptions {
     /** All options, in the order --help lists them. */
     public static List<ConfigOption<?>> all() {
         return List.of(KAFKA_BOOTSTRAP_SERVERS, TOPIC_READINGS, TOPIC_FORECASTS, TOPIC_DEAD_LETTERS, KAFKA_GROUP_ID,
-                KAFKA_STARTING_OFFSETS, KAFKA_DELIVERY_GUARANTEE, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_PROPERTIES, KAFKA_PROPERTIES_FILE,
+                KAFKA_STARTING_OFFSETS, KAFKA_DELIVERY_GUARANTEE, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT, KAFKA_SINK_LINGER, KAFKA_PROPERTIES, KAFKA_PROPERTIES_FILE,
                 INPUT_MAX_RECORD_BYTES,
                 MODEL_FEATURES, MODEL_HIDDEN_SIZE, MODEL_LAYERS, MODEL_HORIZON, MODEL_DROPOUT, MODEL_SEED, MODEL_DEVICE,
                 BUNDLE_SIZE, BUNDLE_MAX_WAIT, WINDOW, OUT_OF_ORDER, FORECAST_TARGET,

@@ -13,6 +13,20 @@ class JobConfigTest {
     private static final String SECRET = "hunter2-very-secret";
 
     @Test
+    void sinkProducersBatchByTheJobsDefaultsUnlessKafkaPropertiesSayOtherwise() {
+        java.util.Properties defaults = JobConfig.fromArgs(List.of()).producerProperties();
+        assertEquals("20", defaults.getProperty("linger.ms"));
+        assertEquals(String.valueOf(128 * 1024), defaults.getProperty("batch.size"));
+        assertEquals("0", JobConfig.fromArgs(List.of("--kafka.sink-linger", "0 ms")).producerProperties().getProperty("linger.ms"));
+        java.util.Properties overridden = JobConfig.fromArgs(List.of("--kafka.sink-linger", "50 ms",
+                "--kafka.properties", "linger.ms:1,batch.size:16384,security.protocol:SSL")).producerProperties();
+        assertEquals("1", overridden.getProperty("linger.ms"));
+        assertEquals("16384", overridden.getProperty("batch.size"));
+        assertEquals("SSL", overridden.getProperty("security.protocol"));
+        assertEquals(null, JobConfig.fromArgs(List.of()).kafkaProperties().getProperty("linger.ms"), "sources get no producer settings");
+    }
+
+    @Test
     void kafkaSecurityPropertiesPassThroughButAreNeverShownInLogs() {
         JobConfig config = JobConfig.fromArgs(List.of("--kafka.properties",
                 "security.protocol:SASL_SSL,sasl.mechanism:PLAIN,sasl.jaas.config:'org.apache.kafka.common.security.plain.PlainLoginModule"
