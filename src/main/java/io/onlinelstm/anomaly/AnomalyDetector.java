@@ -41,8 +41,17 @@ public final class AnomalyDetector {
     }
 
     /** A score and the part that gave it. */
-    public record Score(double score, Part part) {
+    /**
+     * @param score what the reading reports, after the red and echo filters
+     * @param unfiltered the best part's score before those filters: an event's later readings,
+     *     lowered so that it is reported once, still belong to it
+     */
+    public record Score(double score, Part part, double unfiltered) {
         static final Score NONE = new Score(0, Part.NONE);
+
+        Score(double score, Part part) {
+            this(score, part, score);
+        }
     }
 
     /**
@@ -84,6 +93,8 @@ public final class AnomalyDetector {
     private final ErrorLikelihood likelihood;
     private final ErrorLikelihood spikeLikelihood;
     private final ErrorLikelihood seasonLikelihood;
+    /** The season part's likelihood of the reading being scored, before the red filter (per reading, not state). */
+    private double seasonUnfiltered;
     private final boolean spike;
     private final boolean residual;
     private final boolean season;
@@ -129,9 +140,28 @@ public final class AnomalyDetector {
         // spread for a long time after.
         boolean unitSettled = s.valueCount > UNIT_READINGS;
         boolean judged = unitSettled && !Double.isNaN(error);
-        double residualScore = residual && judged ? likelihood.score(s.residual, Math.sqrt(error / unit)) : 0;
-        double spikeScore = spike && judged ? spikeLikelihood.score(s.spike, error / unit) : 0;
-        double seasonScore = season && unitSettled && Double.isFinite(value) ? seasonScore(s, ts, value, unit) : 0;
+        double residualScore = 0;
+        double spikeScore = 0;
+        double unfiltered = 0;
+        if (residual && judged) {
+            residualScore = likelihood.score(s.residual, Math.sqrt(error / unit));
+            unfiltered = likelihood.unfiltered();
+        }
+        if (spike && judged) {
+            spikeScore = spikeLikelihood.score(s.spike, error / unit);
+            unfiltered = Math.max(unfiltered, spikeLikelihood.unfiltered());
+        }
+        double seasonScore = 0;
+        if (season && unitSettled && Double.isFinite(value)) {
+            seasonScore = seasonScore(s, ts, value, unit);
+            unfiltered = Math.max(unfiltered, seasonUnfiltered);
+        }
+        if (flat) {
+            unfiltered = Math.max(unfiltered, flatScore.score());
+        }
+        if (range) {
+            unfiltered = Math.max(unfiltered, rangeScore.score());
+        }
         Score best = Score.NONE;
         if (flat && flatScore.score() > best.score()) {
             best = flatScore;
@@ -149,10 +179,12 @@ public final class AnomalyDetector {
             best = new Score(seasonScore, Part.SEASON);
         }
         // The averaged parts see an event's readings for a short window after it.
-        return EchoFilter.filter(s, best, shortWindow);
+        Score reported = EchoFilter.filter(s, best, shortWindow);
+        return new Score(reported.score(), reported.part(), Math.max(unfiltered, reported.score()));
     }
 
     private double seasonScore(AnomalyState s, long ts, double value, double unit) {
+        seasonUnfiltered = 0;
         if (s.seasonProfile == null) {
             s.seasonProfile = new float[SEASON_BUCKETS];
             java.util.Arrays.fill(s.seasonProfile, Float.NaN);
@@ -162,6 +194,7 @@ public final class AnomalyDetector {
         double score = 0;
         if (!Float.isNaN(usual)) {
             score = seasonLikelihood.score(s.season, Math.sqrt(Math.abs(value - usual) / unit));
+            seasonUnfiltered = seasonLikelihood.unfiltered();
             s.seasonProfile[bucket] = (float) (usual + SEASON_RATE * (value - usual));
         } else {
             s.seasonProfile[bucket] = (float) value;

@@ -68,8 +68,9 @@ public final class CalmSeriesCheck {
         long alerts = 0;
         long quiet = settings.quietPeriod().toMillis();
         for (int t = 0; t < values.length; t++) {
-            boolean anomalous = scores[t].score() >= settings.threshold();
-            if (AlertLifecycle.next(state, t * MINUTE, anomalous, quiet) == AlertLifecycle.Transition.RAISED) {
+            boolean reported = scores[t].score() >= settings.threshold();
+            boolean ongoing = scores[t].unfiltered() >= settings.threshold();
+            if (AlertLifecycle.next(state, t * MINUTE, reported, ongoing, quiet) == AlertLifecycle.Transition.RAISED) {
                 alerts++;
             }
         }

@@ -24,7 +24,8 @@ final class EchoFilter {
             }
             return best;
         }
-        boolean echo = s.echoAge < span && raw <= s.echoPeak;
+        // The peak is kept as a float: compare the score as stored, so an equal score is always an echo.
+        boolean echo = s.echoAge < span && (float) raw <= s.echoPeak;
         s.echoPeak = s.echoAge < span ? Math.max(s.echoPeak, (float) raw) : (float) raw;
         s.echoAge = 0;
         return echo ? new AnomalyDetector.Score(Math.min(raw, ErrorLikelihood.YELLOW), best.part()) : best;

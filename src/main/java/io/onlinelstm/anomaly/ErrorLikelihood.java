@@ -59,6 +59,8 @@ public final class ErrorLikelihood {
     /** @param warmup errors before the likelihood can be non-zero */
     private final double halfScale;
     private final RedFilter filter;
+    /** The last scored reading's likelihood before the red filter (see {@link #unfiltered()}). */
+    private double unfiltered;
 
     public ErrorLikelihood(int warmup, int shortWindow, int longWindow) {
         this(warmup, shortWindow, longWindow, HALF_SCALE_DIGITS, RedFilter.ESCALATE);
@@ -111,7 +113,17 @@ public final class ErrorLikelihood {
             s.last = (float) likelihood;
         }
         learn(s, average);
+        unfiltered = raw;
         return likelihood;
+    }
+
+    /**
+     * The likelihood of the reading {@link #score} just scored, before the red filter lowered it: a
+     * filtered reading of a red stretch is still part of the event (it keeps an alert open and stays
+     * out of training), it is only not reported again.
+     */
+    double unfiltered() {
+        return unfiltered;
     }
 
     /**

@@ -449,7 +449,8 @@ final class BenchCommand implements Runnable {
                     } catch (java.io.IOException e) {
                         // One run that cannot finish (the heap backend out of memory at a large count)
                         // is a result too: say so in its line and go on with the other runs.
-                        json = io.onlinelstm.bench.ScaleBenchmark.failedRun(backend, count, e.getMessage());
+                        json = io.onlinelstm.bench.ScaleBenchmark.failedRun(backend, count,
+                                e.getMessage() == null ? e.toString() : e.getMessage());
                         healthy = false;
                     }
                     String line = JSON.writeValueAsString(json);

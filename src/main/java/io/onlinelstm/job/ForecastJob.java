@@ -112,7 +112,7 @@ public final class ForecastJob {
             env.setParallelism(1);
         }
         // Sources take the extra properties as they are; the sinks' producers batch by the job's defaults under them.
-        java.util.Properties producers = config.producerProperties();
+        java.util.Properties producers = config.producerProperties(kafka);
         ForecastGraph.Sinks sinks = new ForecastGraph.Sinks(
                 new ForecastGraph.NamedSink<>(KafkaIo.forecastSink(servers, config.get(JobOptions.TOPIC_FORECASTS),
                         prefix, timeout, producers, config.outputGuarantee()), "kafka forecasts", "kafka-forecasts"),

@@ -335,10 +335,15 @@ public final class JobConfig implements Serializable {
      * (linger from kafka.sink-linger, {@value #SINK_BATCH_BYTES} bytes a batch).
      */
     public Properties producerProperties() {
+        return producerProperties(kafkaProperties());
+    }
+
+    /** As {@link #producerProperties()}, over Kafka properties already read (one read for every client). */
+    public Properties producerProperties(Properties kafka) {
         Properties p = new Properties();
         p.setProperty("linger.ms", String.valueOf(get(JobOptions.KAFKA_SINK_LINGER).toMillis()));
         p.setProperty("batch.size", String.valueOf(SINK_BATCH_BYTES));
-        p.putAll(kafkaProperties());
+        p.putAll(kafka);
         return p;
     }
 

@@ -38,7 +38,9 @@ public final class AnomalyStage {
 
     /**
      * Scores a reading, sets {@link Forecast#anomalyScore} and {@link Forecast#anomalyPart}, and
-     * says whether it is anomalous.
+     * says whether it belongs to an anomaly: its score before the detector's filters is over the
+     * threshold (such readings stay out of training and keep an open alert open, though only the
+     * first of an event is reported).
      *
      * @param residual the reading minus the forecast the detector judges (see {@link #residual});
      *     NaN when there was none (a series' first reading: only its value is judged)
@@ -49,11 +51,10 @@ public final class AnomalyStage {
         AnomalyDetector.Score score = detector.score(state, forecast.ts, forecast.value, Math.abs(residual), unit);
         forecast.anomalyScore = score.score();
         forecast.anomalyPart = score.part() == AnomalyDetector.Part.NONE ? null : score.part().label();
-        boolean anomalous = score.score() >= settings.threshold();
-        if (anomalous) {
+        if (score.score() >= settings.threshold()) {
             anomalousReadings.inc();
         }
-        return anomalous;
+        return score.unfiltered() >= settings.threshold();
     }
 
     /** The residual this stage judges: the emitted forecast's or the network's own (anomaly.residual). */
@@ -72,10 +73,12 @@ public final class AnomalyStage {
      * @param forecastVersion the model version that made the forecast the reading was scored on
      * @param errorScale the recent typical size of the forecast's error, in the series' units (for
      *     the expected band); NaN when not known yet
+     * @param ongoing what {@link #score} said of the reading: part of an anomaly, reported or not
      */
-    public Alert alert(Reading reading, AnomalyState state, Forecast forecast, long forecastVersion, double errorScale) {
-        boolean anomalous = forecast.anomalyScore >= settings.threshold();
-        return switch (AlertLifecycle.next(state, reading.ts, anomalous, settings.quietPeriod().toMillis())) {
+    public Alert alert(Reading reading, AnomalyState state, Forecast forecast, long forecastVersion, double errorScale,
+                       boolean ongoing) {
+        boolean reported = forecast.anomalyScore >= settings.threshold();
+        return switch (AlertLifecycle.next(state, reading.ts, reported, ongoing, settings.quietPeriod().toMillis())) {
             case RAISED -> {
                 alertsRaised.inc();
                 yield record(Alert.RAISED, reading, forecast, forecastVersion, errorScale);

@@ -47,6 +47,8 @@ final class BundleFunction {
     private final Forecast[] forecasts;
     private final int[] rows;
     private final long[] scoredVersions;
+    /** Per reading of the bundle: part of an anomaly (AnomalyStage#score), for its alert after the step. */
+    private final boolean[] inAnomaly;
     /** The network's own error on each reading (NaN: none): what judges the network, whatever is emitted. */
     private final double[] networkErrors;
 
@@ -67,6 +69,7 @@ final class BundleFunction {
         this.forecasts = new Forecast[bundleSize];
         this.rows = new int[bundleSize];
         this.scoredVersions = new long[bundleSize];
+        this.inAnomaly = new boolean[bundleSize];
         this.networkErrors = new double[bundleSize];
     }
 
@@ -124,7 +127,9 @@ final class BundleFunction {
                 combine.observe(state.combine, state.step, forecast, forecast.error);
             }
             windows.push(state.window, step.lastInput());
-            if (anomaly != null && anomaly.score(state.anomaly, state.step, forecast, anomaly.residual(forecast, networkErrors[i]))) {
+            inAnomaly[i] = anomaly != null
+                    && anomaly.score(state.anomaly, state.step, forecast, anomaly.residual(forecast, networkErrors[i]));
+            if (inAnomaly[i]) {
                 windows.flagAnomalous(state.window);
             }
             TrainingWindow window = windows.offer(reading, state.window, state.step, now);
@@ -162,7 +167,7 @@ final class BundleFunction {
                 double errorScale = state.combine != null
                         ? Combiner.errorScale(state.combine) * state.step.changeScale()
                         : state.step.changeScale();
-                Alert alert = anomaly.alert(reading, state.anomaly, forecast, scoredVersions[i], errorScale);
+                Alert alert = anomaly.alert(reading, state.anomaly, forecast, scoredVersions[i], errorScale, inAnomaly[i]);
                 if (alert != null) {
                     out.alert(alert, reading.ts);
                 }

@@ -159,6 +159,44 @@ class AnomalyDetectorTest {
     }
 
     @Test
+    void readingsTheFiltersLowerStillKeepTheEventsAlertOpen() {
+        for (long seed = 1; seed <= 3; seed++) {
+            // Readings a minute apart: erratic readings (noise ten times the usual) from the onset. The
+            // likelihood learns the new spread within minutes; until then the event's readings are
+            // red before the filters, and only its first (and any that grow by orders) is reported.
+            Random extra = new Random(seed + 200);
+            double[] v = series(seed, (t, x) -> x + 10 * extra.nextGaussian());
+            AnomalyDetector.Score[] s = scores(v);
+            long quiet = 2 * 60_000L;
+            AnomalyState lifecycle = new AnomalyState();
+            int raised = 0;
+            int lastRed = -1;
+            int filteredRed = 0;
+            int clearedAt = -1;
+            for (int t = 0; t < LENGTH; t++) {
+                assertTrue(s[t].unfiltered() >= s[t].score(), "the filters only lower a score");
+                boolean reported = s[t].score() >= SETTINGS.threshold();
+                boolean ongoing = s[t].unfiltered() >= SETTINGS.threshold();
+                AlertLifecycle.Transition tr = AlertLifecycle.next(lifecycle, t * 60_000L, reported, ongoing, quiet);
+                if (t < ONSET) {
+                    continue;
+                }
+                raised += tr == AlertLifecycle.Transition.RAISED && clearedAt < 0 ? 1 : 0;
+                if (ongoing && clearedAt < 0) {
+                    lastRed = t;
+                    filteredRed += reported ? 0 : 1;
+                }
+                if (tr == AlertLifecycle.Transition.CLEARED && clearedAt < 0) {
+                    clearedAt = t;
+                }
+            }
+            assertTrue(filteredRed > 0, "seed " + seed + ": the filters lowered some red readings of the event");
+            assertEquals(1, raised, "seed " + seed + ": one alert until the event cleared");
+            assertEquals(lastRed + 2, clearedAt, "seed " + seed + ": cleared a quiet period after its last red reading");
+        }
+    }
+
+    @Test
     void oneSpikeIsReportedOnceThoughTwoPartsSeeIt() {
         for (long seed = 1; seed <= 3; seed++) {
             // The spike's error enters the residual's average on the readings after it: one report.

@@ -73,12 +73,13 @@ class StagesTest {
         for (int i = 0; i < 200; i++) {
             // Values within a fixed band: nothing new for the range part to find.
             Forecast f = forecast(random.nextGaussian() * 0.1, 9 + 2 * random.nextDouble(), i);
-            assertFalse(anomaly.score(state, step, f, f.error) && i < 20, "no anomaly during warm-up");
-            assertNull(anomaly.alert(reading("a", i, f.value), state, f, 3, 0.1), "no alert on calm readings");
+            boolean inAnomaly = anomaly.score(state, step, f, f.error);
+            assertFalse(inAnomaly && i < 20, "no anomaly during warm-up");
+            assertNull(anomaly.alert(reading("a", i, f.value), state, f, 3, 0.1, inAnomaly), "no alert on calm readings");
         }
         Forecast jump = forecast(50, 60, 5_000);
         assertTrue(anomaly.score(state, step, jump, jump.error), "a jump of 500 usual errors is anomalous: " + jump.anomalyScore);
-        Alert alert = anomaly.alert(reading("a", 5_000, 60), state, jump, 3, 0.1);
+        Alert alert = anomaly.alert(reading("a", 5_000, 60), state, jump, 3, 0.1, true);
         assertNotNull(alert);
         assertEquals(Alert.RAISED, alert.type);
         assertEquals(3, alert.modelVersion);
@@ -87,14 +88,15 @@ class StagesTest {
         assertEquals(10.0 + 1.2816 * 0.1, alert.upper, 1e-9);
         assertNotNull(alert.part, "the alert says which part fired");
         Forecast again = forecast(50, 110, 5_500);
-        anomaly.score(state, step, again, again.error);
-        assertNull(anomaly.alert(reading("a", 5_500, 110), state, again, 3, 0.1), "the open alert is not raised again");
+        boolean againInAnomaly = anomaly.score(state, step, again, again.error);
+        assertNull(anomaly.alert(reading("a", 5_500, 110), state, again, 3, 0.1, againInAnomaly),
+                "the open alert is not raised again");
         Forecast calm = forecast(0.0, 10, 5_900);
-        anomaly.score(state, step, calm, calm.error);
-        assertNull(anomaly.alert(reading("a", 5_900, 10), state, calm, 3, 0.1), "not quiet for long enough yet");
+        boolean calmInAnomaly = anomaly.score(state, step, calm, calm.error);
+        assertNull(anomaly.alert(reading("a", 5_900, 10), state, calm, 3, 0.1, calmInAnomaly), "not quiet for long enough yet");
         Forecast later = forecast(0.0, 10, 6_600);
-        anomaly.score(state, step, later, later.error);
-        Alert cleared = anomaly.alert(reading("a", 6_600, 10), state, later, 3, 0.1);
+        boolean laterInAnomaly = anomaly.score(state, step, later, later.error);
+        Alert cleared = anomaly.alert(reading("a", 6_600, 10), state, later, 3, 0.1, laterInAnomaly);
         assertNotNull(cleared, "quiet for the quiet period after the last anomalous reading (5,500)");
         assertEquals(Alert.CLEARED, cleared.type);
         assertEquals(1, anomaly.alertsRaised.getCount());
