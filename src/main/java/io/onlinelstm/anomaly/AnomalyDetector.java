@@ -40,8 +40,9 @@ public final class AnomalyDetector {
         }
     }
 
-    /** A score and the part that gave it. */
     /**
+     * A score and the part that gave it.
+     *
      * @param score what the reading reports, after the red and echo filters
      * @param unfiltered the best part's score before those filters: an event's later readings,
      *     lowered so that it is reported once, still belong to it
