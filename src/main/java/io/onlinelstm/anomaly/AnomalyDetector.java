@@ -13,8 +13,9 @@ import io.onlinelstm.state.AnomalyState;
  *       (about 15 standard deviations score 0.5), for one extreme error that the averaged part
  *       dilutes;
  *   <li><b>season</b>: the same likelihood of the value's distance from what the series usually
- *       shows at this time of day (a profile of {@value #SEASON_BUCKETS} event-time buckets), for a
- *       daily pattern that breaks without any single step being unusual;
+ *       shows at this time of day (a profile of {@value #SEASON_BUCKETS} event-time buckets) on
+ *       this day of the week ({@link WeekProfile}, from a series' third week), for a daily or weekly
+ *       pattern that breaks without any single step being unusual;
  *   <li><b>range</b>: a value beyond everything the series has shown so far, by more than {@code
  *       rangeTolerance} of that range, scores 1 (once the series has a day of history; the
  *       tolerance is wider during its first week);
@@ -89,6 +90,7 @@ public final class AnomalyDetector {
     static final float SEASON_RATE = 0.1f;
 
     private final int warmup;
+    private final double threshold;
     private final int shortWindow;
     private final double rangeTolerance;
     private final ErrorLikelihood likelihood;
@@ -104,6 +106,7 @@ public final class AnomalyDetector {
 
     public AnomalyDetector(AnomalySettings settings) {
         this.warmup = settings.warmup();
+        this.threshold = settings.threshold();
         this.shortWindow = settings.shortWindow();
         this.rangeTolerance = settings.rangeTolerance();
         this.likelihood = new ErrorLikelihood(settings.warmup(), settings.shortWindow(), settings.longWindow());
@@ -180,7 +183,7 @@ public final class AnomalyDetector {
             best = new Score(seasonScore, Part.SEASON);
         }
         // The averaged parts see an event's readings for a short window after it.
-        Score reported = EchoFilter.filter(s, best, shortWindow);
+        Score reported = EchoFilter.filter(s, best, shortWindow, threshold);
         return new Score(reported.score(), reported.part(), Math.max(unfiltered, reported.score()));
     }
 
@@ -194,8 +197,11 @@ public final class AnomalyDetector {
         float usual = s.seasonProfile[bucket];
         double score = 0;
         if (!Float.isNaN(usual)) {
-            score = seasonLikelihood.score(s.season, Math.sqrt(Math.abs(value - usual) / unit));
+            // The usual level at this time of day, plus what this day of the week usually adds to it.
+            double expected = usual + WeekProfile.offset(s, ts);
+            score = seasonLikelihood.score(s.season, Math.sqrt(Math.abs(value - expected) / unit));
             seasonUnfiltered = seasonLikelihood.unfiltered();
+            WeekProfile.learn(s, ts, value - usual);
             s.seasonProfile[bucket] = (float) (usual + SEASON_RATE * (value - usual));
         } else {
             s.seasonProfile[bucket] = (float) value;

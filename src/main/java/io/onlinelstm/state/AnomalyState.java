@@ -8,13 +8,19 @@ package io.onlinelstm.state;
 public final class AnomalyState {
 
     /** Layout of this part in {@link SeriesStateSerializer}'s formats; bump it when a field changes. */
-    static final int LAYOUT = 3;
+    static final int LAYOUT = 4;
 
     public LikelihoodState residual = new LikelihoodState();
     public LikelihoodState season = new LikelihoodState();
     public LikelihoodState spike = new LikelihoodState();
     /** The value's usual level per time-of-day bucket (NaN: not seen yet); null until the first. */
     public float[] seasonProfile;
+    /**
+     * What each three-hour block of the week adds to the daily profile, in units of {@link #weekStep}
+     * (16-bit fixed point); null until the series has a week of history.
+     */
+    public short[] weekOffsets;
+    public float weekStep;
     /** Values seen so far, the time of the first, and their range. */
     public long valueCount;
     public long firstTs;
@@ -43,6 +49,8 @@ public final class AnomalyState {
         a.season = season.copy();
         a.spike = spike.copy();
         a.seasonProfile = seasonProfile == null ? null : seasonProfile.clone();
+        a.weekOffsets = weekOffsets == null ? null : weekOffsets.clone();
+        a.weekStep = weekStep;
         a.valueCount = valueCount;
         a.firstTs = firstTs;
         a.minValue = minValue;

@@ -186,6 +186,8 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         out.writeInt(a.echoAge);
         out.writeLong(a.lastAlertTs);
         out.writeLong(a.openSinceTs);
+        writeShorts(a.weekOffsets, out);
+        out.writeFloat(a.weekStep);
     }
 
     private static AnomalyState readAnomaly(DataInputView in) throws IOException {
@@ -193,7 +195,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         if (layout == 1) {
             return readAnomalyLayout1(in);
         }
-        if (layout != 2) {
+        if (layout != 2 && layout != 3) {
             expectLayout("anomaly", AnomalyState.LAYOUT, layout);
         }
         AnomalyState a = new AnomalyState();
@@ -215,6 +217,11 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         }
         a.lastAlertTs = in.readLong();
         a.openSinceTs = in.readLong();
+        // Layout 3 had no week profile: the season part learns it again from the next reading on.
+        if (layout >= 4) {
+            a.weekOffsets = readShorts(in);
+            a.weekStep = in.readFloat();
+        }
         return a;
     }
 
@@ -346,6 +353,29 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         in.readFully(bytes);
         float[] a = new float[n];
         ByteBuffer.wrap(bytes).asFloatBuffer().get(a);
+        return a;
+    }
+
+    private static void writeShorts(short[] a, DataOutputView out) throws IOException {
+        if (a == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(a.length);
+        ByteBuffer bytes = ByteBuffer.allocate(a.length * Short.BYTES);
+        bytes.asShortBuffer().put(a);
+        out.write(bytes.array());
+    }
+
+    private static short[] readShorts(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[n * Short.BYTES];
+        in.readFully(bytes);
+        short[] a = new short[n];
+        ByteBuffer.wrap(bytes).asShortBuffer().get(a);
         return a;
     }
 
