@@ -74,6 +74,12 @@ final class WeekProfile {
             }
             s.weekStep *= 2;
         }
-        s.weekOffsets[b] = (short) Math.round(updated / s.weekStep);
+        long stored = Math.round(updated / s.weekStep);
+        if (stored == s.weekOffsets[b] && Math.abs(fromDaily - old) >= s.weekStep) {
+            // A step smaller than half the fixed point's unit would round away and the offset would
+            // stall short of its target: it moves by one unit instead.
+            stored += fromDaily > old ? 1 : -1;
+        }
+        s.weekOffsets[b] = (short) Math.max(-Short.MAX_VALUE, Math.min(Short.MAX_VALUE, stored));
     }
 }

@@ -213,17 +213,28 @@ class AnomalyDetectorTest {
     @Test
     void anEchoIsLoweredButAStrongerReadingIsNot() {
         AnomalyState state = new AnomalyState();
-        AnomalyDetector.Score first = EchoFilter.filter(state, new AnomalyDetector.Score(0.8, AnomalyDetector.Part.SPIKE), 5);
+        AnomalyDetector.Score first = EchoFilter.filter(state, new AnomalyDetector.Score(0.8, AnomalyDetector.Part.SPIKE), 5, 1.0);
         assertEquals(0.8, first.score());
-        AnomalyDetector.Score echo = EchoFilter.filter(state, new AnomalyDetector.Score(0.75, AnomalyDetector.Part.RESIDUAL), 5);
+        AnomalyDetector.Score echo = EchoFilter.filter(state, new AnomalyDetector.Score(0.75, AnomalyDetector.Part.RESIDUAL), 5, 1.0);
         assertEquals(ErrorLikelihood.YELLOW, echo.score());
         assertEquals(AnomalyDetector.Part.RESIDUAL, echo.part());
-        assertEquals(0.9, EchoFilter.filter(state, new AnomalyDetector.Score(0.9, AnomalyDetector.Part.SEASON), 5).score());
+        assertEquals(0.9, EchoFilter.filter(state, new AnomalyDetector.Score(0.9, AnomalyDetector.Part.SEASON), 5, 1.0).score());
         for (int i = 0; i < 5; i++) {
-            EchoFilter.filter(state, new AnomalyDetector.Score(0.1, AnomalyDetector.Part.RESIDUAL), 5);
+            EchoFilter.filter(state, new AnomalyDetector.Score(0.1, AnomalyDetector.Part.RESIDUAL), 5, 1.0);
         }
         // Five quiet readings later a new event is reported whatever its strength.
-        assertEquals(0.6, EchoFilter.filter(state, new AnomalyDetector.Score(0.6, AnomalyDetector.Part.RESIDUAL), 5).score());
+        assertEquals(0.6, EchoFilter.filter(state, new AnomalyDetector.Score(0.6, AnomalyDetector.Part.RESIDUAL), 5, 1.0).score());
+    }
+
+    @Test
+    void aStretchThatReachedTheAlertThresholdIsReportedOnce() {
+        AnomalyState state = new AnomalyState();
+        // 0.6 is under an alert threshold of 0.7: the stronger 0.8 is still reported, and raises the alert.
+        assertEquals(0.6, EchoFilter.filter(state, new AnomalyDetector.Score(0.6, AnomalyDetector.Part.RESIDUAL), 5, 0.7).score());
+        assertEquals(0.8, EchoFilter.filter(state, new AnomalyDetector.Score(0.8, AnomalyDetector.Part.SPIKE), 5, 0.7).score());
+        // The alert is raised: the stretch grows, but is not reported again.
+        assertEquals(ErrorLikelihood.YELLOW,
+                EchoFilter.filter(state, new AnomalyDetector.Score(0.95, AnomalyDetector.Part.RESIDUAL), 5, 0.7).score());
     }
 
     @Test

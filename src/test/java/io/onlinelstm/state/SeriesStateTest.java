@@ -98,6 +98,8 @@ class SeriesStateTest {
         s.anomaly.echoAge = 2;
         s.anomaly.lastAlertTs = 1234;
         s.anomaly.openSinceTs = 1300;
+        s.anomaly.weekOffsets = new short[] {-3, 0, 7};
+        s.anomaly.weekStep = 0.125f;
         s.combine = CombineState.create(3, 100f);
         s.combine.arInputs[1] = 0.5f;
         s.combine.arWeights[2] = -0.25f;
@@ -142,6 +144,8 @@ class SeriesStateTest {
         assertEquals(s.anomaly.longestFlatRun, r.anomaly.longestFlatRun);
         assertEquals(s.anomaly.lastAlertTs, r.anomaly.lastAlertTs);
         assertEquals(s.anomaly.openSinceTs, r.anomaly.openSinceTs);
+        assertArrayEquals(s.anomaly.weekOffsets, r.anomaly.weekOffsets);
+        assertEquals(s.anomaly.weekStep, r.anomaly.weekStep);
         assertSameCombine(s.combine, r.combine);
     }
 
@@ -269,20 +273,48 @@ class SeriesStateTest {
     @Test
     void anAnomalyPartOfLayoutTwoRestoresWithoutAnEchoStretch() throws Exception {
         SeriesState s = sample();
+        // Layout 2 had no week profile either (layout 4): a sample without one leaves a fixed 8-byte
+        // trailer (no offsets, a step of 0) to cut.
+        s.anomaly.weekOffsets = null;
+        s.anomaly.weekStep = 0;
         DataOutputSerializer full = new DataOutputSerializer(64);
         SeriesStateSerializer.INSTANCE.serialize(s, full);
         byte[] bytes = full.getCopyOfBuffer();
         Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
         int anomalyStart = parts.get("format") + parts.get("step") + parts.get("window");
-        // Layout 3 added the echo peak (float) and age (int) just before the two alert times at the end.
-        int echoStart = anomalyStart + parts.get("anomaly") - 16 - 8;
-        byte[] layout2 = new byte[bytes.length - 8];
+        int anomalyEnd = anomalyStart + parts.get("anomaly");
+        // Layout 3 added the echo peak (float) and age (int) just before the two alert times.
+        int echoStart = anomalyEnd - 8 - 16 - 8;
+        byte[] layout2 = new byte[bytes.length - 16];
         System.arraycopy(bytes, 0, layout2, 0, echoStart);
-        System.arraycopy(bytes, echoStart + 8, layout2, echoStart, bytes.length - echoStart - 8);
+        System.arraycopy(bytes, echoStart + 8, layout2, echoStart, anomalyEnd - 8 - echoStart - 8);
+        System.arraycopy(bytes, anomalyEnd, layout2, anomalyEnd - 16, bytes.length - anomalyEnd);
         layout2[anomalyStart] = 2;
         SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(layout2));
         s.anomaly.echoPeak = 0;
         s.anomaly.echoAge = Integer.MAX_VALUE;
+        assertSameState(s, r);
+    }
+
+    /** An anomaly part of layout 3 (before the week profile) restores whole, with no week learnt yet. */
+    @Test
+    void anAnomalyPartOfLayoutThreeRestoresWithoutAWeekProfile() throws Exception {
+        SeriesState s = sample();
+        DataOutputSerializer full = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(s, full);
+        byte[] bytes = full.getCopyOfBuffer();
+        Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
+        int anomalyStart = parts.get("format") + parts.get("step") + parts.get("window");
+        // Layout 4 added the week offsets (length and shorts) and their step (float) at the end.
+        int weekBytes = 4 + 2 * s.anomaly.weekOffsets.length + 4;
+        int weekStart = anomalyStart + parts.get("anomaly") - weekBytes;
+        byte[] layout3 = new byte[bytes.length - weekBytes];
+        System.arraycopy(bytes, 0, layout3, 0, weekStart);
+        System.arraycopy(bytes, weekStart + weekBytes, layout3, weekStart, bytes.length - weekStart - weekBytes);
+        layout3[anomalyStart] = 3;
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(layout3));
+        s.anomaly.weekOffsets = null;
+        s.anomaly.weekStep = 0;
         assertSameState(s, r);
     }
 
