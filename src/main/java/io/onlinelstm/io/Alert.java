@@ -28,7 +28,7 @@ public class Alert {
     /**
      * The part of the detector that gave the score: residual (the forecast's recent errors), spike
      * (one extreme error), season
-     * (the value against its usual level at this time of day), range (beyond every value seen) or
+     * (the value against its usual level at this time of day and day of the week), range (beyond every value seen) or
      * flat (a run of repeated values longer than any seen).
      */
     public String part;

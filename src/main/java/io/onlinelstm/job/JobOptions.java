@@ -188,7 +188,7 @@ public final class JobOptions {
             .stringType().defaultValue("residual,spike,season,range,flat")
             .withDescription("The detector's parts that are on (comma-separated): residual (the forecast's recent errors"
                     + " against their usual size), spike (one extreme error alone), season (the value against its usual level at this half hour of the"
-                    + " day), range (a value beyond every one seen), flat (a run of repeats longer than any seen).");
+                    + " day, on this day of the week from a series' third week), range (a value beyond every one seen), flat (a run of repeats longer than any seen).");
 
     public static final ConfigOption<Integer> ANOMALY_WARMUP = key("anomaly.warmup")
             .intType().defaultValue(200)
