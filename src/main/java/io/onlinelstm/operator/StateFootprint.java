@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class StateFootprint {
 
+    private static final long READING_INTERVAL_MS = 15 * 60_000L;
+
     private StateFootprint() {}
 
     /** Serialized bytes by part after {@code readings} readings of one series, with these settings. */
@@ -37,7 +39,9 @@ public final class StateFootprint {
         try (ModelHolder holder = new ModelHolder(one.model(), start, ComputeDevice.CPU, null, null)) {
             for (int t = 0; t < readings; t++) {
                 bundle.clear();
-                bundle.add(new Reading("series", 1_000L * t, 10 + Math.sin(t / 5.0), features(one, t), 0));
+                // A reading every 15 minutes: 2,000 of them span three weeks, so the parts that fill
+                // in event time (the daily profile, the week profile from a series' second week) are full.
+                bundle.add(new Reading("series", READING_INTERVAL_MS * t, 10 + Math.sin(t / 5.0), features(one, t), 0));
                 function.run(bundle, states, holder, DISCARD, new java.util.HashSet<>());
             }
         }

@@ -5,6 +5,7 @@ import io.onlinelstm.io.Forecast;
 import io.onlinelstm.io.Reading;
 import io.onlinelstm.model.LstmConfig;
 import io.onlinelstm.model.StepBatch;
+import io.onlinelstm.state.HalfFloat;
 import io.onlinelstm.state.StepState;
 import io.onlinelstm.state.WindowRing;
 
@@ -22,6 +23,9 @@ public final class StepStage {
     private final StepBatch batch;
     private final double[] raw;
     private final float[] normalised;
+    /** A series' h and c in floats on their way into and out of the batch (the state keeps halves). */
+    private final float[] seriesH;
+    private final float[] seriesC;
     private int lastRow;
 
     public StepStage(LstmConfig config, ForecastTarget target, OutOfOrderPolicy outOfOrder, int bundleSize) {
@@ -31,6 +35,8 @@ public final class StepStage {
         this.batch = new StepBatch(config, bundleSize);
         this.raw = new double[config.features()];
         this.normalised = new float[config.features()];
+        this.seriesH = new float[config.stateSize()];
+        this.seriesC = new float[config.stateSize()];
     }
 
     public StepState newState() {
@@ -83,7 +89,9 @@ public final class StepStage {
         for (int i = 0; i < raw.length; i++) {
             normalised[i] = state.normalise(i, raw[i]);
         }
-        lastRow = batch.add(normalised, state.h, state.c);
+        HalfFloat.toFloats(state.h, seriesH);
+        HalfFloat.toFloats(state.c, seriesC);
+        lastRow = batch.add(normalised, seriesH, seriesC);
         return out;
     }
 
@@ -99,7 +107,9 @@ public final class StepStage {
 
     /** Takes the step's result for {@code row} into the state and completes the forecast. */
     public void complete(Reading reading, StepState state, int row, Forecast out, long modelVersion) {
-        batch.copyState(row, state.h, state.c);
+        batch.copyState(row, seriesH, seriesC);
+        HalfFloat.fromFloats(seriesH, state.h);
+        HalfFloat.fromFloats(seriesC, state.c);
         int horizon = config.horizon();
         float[] forecast = new float[horizon];
         for (int k = 0; k < horizon; k++) {

@@ -123,8 +123,8 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
 
     private static void writeStep(StepState s, DataOutputView out) throws IOException {
         out.writeByte(StepState.LAYOUT);
-        writeFloats(s.h, out);
-        writeFloats(s.c, out);
+        writeShorts(s.h, out);
+        writeShorts(s.c, out);
         out.writeLong(s.count);
         writeDoubles(s.mean, out);
         writeDoubles(s.m2, out);
@@ -136,10 +136,14 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
     }
 
     private static StepState readStep(DataInputView in) throws IOException {
-        expectLayout("step", StepState.LAYOUT, in.readByte());
+        int layout = in.readByte();
+        if (layout != 1) {
+            expectLayout("step", StepState.LAYOUT, layout);
+        }
         StepState s = new StepState();
-        s.h = readFloats(in);
-        s.c = readFloats(in);
+        // Layout 1 kept h and c in floats: rounded to halves, as the next step would store them.
+        s.h = layout == 1 ? HalfFloat.fromFloats(readFloats(in)) : readShorts(in);
+        s.c = layout == 1 ? HalfFloat.fromFloats(readFloats(in)) : readShorts(in);
         s.count = in.readLong();
         s.mean = readDoubles(in);
         s.m2 = readDoubles(in);
@@ -312,8 +316,8 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         StepState step = new StepState();
         WindowRing window = new WindowRing();
         AnomalyState anomaly;
-        step.h = readFloats(in);
-        step.c = readFloats(in);
+        step.h = HalfFloat.fromFloats(readFloats(in));
+        step.c = HalfFloat.fromFloats(readFloats(in));
         step.count = in.readLong();
         step.mean = readDoubles(in);
         step.m2 = readDoubles(in);

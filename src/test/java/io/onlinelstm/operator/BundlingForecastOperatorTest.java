@@ -197,7 +197,7 @@ class BundlingForecastOperatorTest {
             assertEquals(3, a.step.lastTs);
             assertEquals(3, a.window.fill);
             assertEquals(2 * 8, a.step.h.length);
-            assertTrue(maxAbs(a.step.c) > 0, "c was never written back");
+            assertTrue(maxAbsHalf(a.step.c) > 0, "c was never written back");
             float[] newest = new float[1];
             a.window.entry(0, newest);
             // Normalised with the statistics that include the reading: (6 - 4) / sqrt(8 / 3).
@@ -331,6 +331,12 @@ class BundlingForecastOperatorTest {
         try (var keys = backend.getKeys("series-state", org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
             return keys.count();
         }
+    }
+
+    private static double maxAbsHalf(short[] halves) {
+        float[] a = new float[halves.length];
+        io.onlinelstm.state.HalfFloat.toFloats(halves, a);
+        return maxAbs(a);
     }
 
     private static double maxAbs(float[] a) {

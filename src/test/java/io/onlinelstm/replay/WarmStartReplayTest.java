@@ -82,14 +82,15 @@ class WarmStartReplayTest {
         HistoryFile h = HistoryFile.read(file, ScorerTest.format(HistoryFormat.Layout.WIDE));
         try (LstmModel model = LstmModel.create(weights, ComputeDevice.CPU)) {
             StepState state = StepState.create(config.stateSize(), 1);
-            float[][] hs = {state.h};
-            float[][] cs = {state.c};
+            float[][] hs = {new float[config.stateSize()]};
+            float[][] cs = {new float[config.stateSize()]};
             for (int r = 0; r < ROWS; r++) {
                 double value = h.value(1, r);
                 state.observe(new double[] {value});
                 LstmModel.StepResult step = model.step(new float[][] {{state.normalise(0, value)}}, hs, cs);
-                hs = step.h();
-                cs = step.c();
+                // The job keeps h and c as halves between readings (StepState): so does the reference.
+                hs = halves(step.h());
+                cs = halves(step.c());
                 double forecast = value + step.forecasts()[0][0] * state.changeScale();
                 expected.put(h.time(r), forecast);
                 differsFromPersistence |= Math.abs(forecast - value) > 1e-3;
@@ -126,5 +127,16 @@ class WarmStartReplayTest {
     private static List<String[]> rows(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
         return lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
+    }
+
+    private static float[][] halves(float[][] a) {
+        float[][] rounded = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            rounded[i] = new float[a[i].length];
+            for (int j = 0; j < a[i].length; j++) {
+                rounded[i][j] = io.onlinelstm.state.HalfFloat.round(a[i][j]);
+            }
+        }
+        return rounded;
     }
 }

@@ -64,8 +64,8 @@ class SeriesStateTest {
 
     static SeriesState sample() {
         SeriesState s = SeriesState.create(4, 2, 3);
-        s.step.h[1] = 0.5f;
-        s.step.c[3] = -2f;
+        s.step.h[1] = HalfFloat.fromFloat(0.5f);
+        s.step.c[3] = HalfFloat.fromFloat(-2.25f);
         s.step.observe(new double[] {1, 2});
         s.step.observe(new double[] {3, 5});
         s.step.lastValue = 3;
@@ -212,8 +212,8 @@ class SeriesStateTest {
         SeriesState s = sample();
         DataOutputSerializer out = new DataOutputSerializer(64);
         out.writeByte(1);
-        flatFloats(s.step.h, out);
-        flatFloats(s.step.c, out);
+        flatFloats(floats(s.step.h), out);
+        flatFloats(floats(s.step.c), out);
         out.writeLong(s.step.count);
         flatDoubles(s.step.mean, out);
         flatDoubles(s.step.m2, out);
@@ -237,6 +237,66 @@ class SeriesStateTest {
         s.combine = null; // format 1 predates the combination: the stage starts it afresh
         s.anomaly = afreshButLastAlert(s.anomaly.lastAlertTs);
         assertSameState(s, r);
+    }
+
+    /** A step part of layout 1 (h and c in floats) restores with h and c rounded to halves, the rest whole. */
+    @Test
+    void aStepPartOfLayoutOneRestoresWithHalvesOfItsFloats() throws Exception {
+        SeriesState s = sample();
+        float[] h = floats(s.step.h);
+        h[0] = 0.1f; // not a half: rounds to the nearest one
+        DataOutputSerializer layout1 = new DataOutputSerializer(64);
+        layout1.writeByte(1);
+        blockFloats(h, layout1);
+        blockFloats(floats(s.step.c), layout1);
+        layout1.writeLong(s.step.count);
+        blockDoubles(s.step.mean, layout1);
+        blockDoubles(s.step.m2, layout1);
+        layout1.writeDouble(s.step.changeSumSquares);
+        layout1.writeDouble(s.step.lastValue);
+        layout1.writeLong(s.step.lastTs);
+        blockFloats(s.step.lastForecast, layout1);
+        layout1.writeLong(s.step.lastForecastVersion);
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(
+                replacePart(s, "step", layout1.getCopyOfBuffer())));
+        s.step.h[0] = HalfFloat.fromFloat(0.1f);
+        assertEquals(0.1f, HalfFloat.toFloat(r.step.h[0]), 0.1f / 2048);
+        assertSameState(s, r);
+    }
+
+    /** The serialized bytes of {@code s} with one part's bytes replaced by {@code part}. */
+    private static byte[] replacePart(SeriesState s, String name, byte[] part) throws IOException {
+        DataOutputSerializer full = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(s, full);
+        byte[] bytes = full.getCopyOfBuffer();
+        Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
+        int start = 0;
+        for (Map.Entry<String, Integer> e : parts.entrySet()) {
+            if (e.getKey().equals(name)) {
+                break;
+            }
+            start += e.getValue();
+        }
+        int length = parts.get(name);
+        byte[] replaced = new byte[bytes.length - length + part.length];
+        System.arraycopy(bytes, 0, replaced, 0, start);
+        System.arraycopy(part, 0, replaced, start, part.length);
+        System.arraycopy(bytes, start + length, replaced, start + part.length, bytes.length - start - length);
+        return replaced;
+    }
+
+    private static void blockFloats(float[] a, DataOutputSerializer out) throws IOException {
+        out.writeInt(a.length);
+        for (float f : a) {
+            out.writeFloat(f);
+        }
+    }
+
+    private static void blockDoubles(double[] a, DataOutputSerializer out) throws IOException {
+        out.writeInt(a.length);
+        for (double d : a) {
+            out.writeDouble(d);
+        }
     }
 
     /** An anomaly part of layout 1 (an earlier detector's statistics) restores as a fresh detector that keeps its last alert time. */
@@ -351,6 +411,12 @@ class SeriesStateTest {
         assertTrue(parts.get("step") > 40, parts.toString());
         // 3 lags: inputs 4, weights 5, covariance 15 floats, with their lengths.
         assertTrue(parts.get("combine") > 4 * 24, parts.toString());
+    }
+
+    private static float[] floats(short[] halves) {
+        float[] a = new float[halves.length];
+        HalfFloat.toFloats(halves, a);
+        return a;
     }
 
     private static void flatFloats(float[] a, DataOutputSerializer out) throws IOException {
