@@ -113,6 +113,7 @@ public final class LatencyBenchmark {
             long primed = prime(job, written);
             DemoGenerator generator = new DemoGenerator(job.servers(), job.readingsTopic(), settings.series(), rate, 0.0, 1,
                     (long) Math.ceil(rate * seconds));
+            ProcessCpu cpuBefore = ProcessCpu.now();
             Thread thread = start(generator);
             long start = System.nanoTime();
             LagSamples lag = new LagSamples();
@@ -121,7 +122,9 @@ public final class LatencyBenchmark {
                 lag.add(s, generator.sent() - (written.count() - primed));
             }
             long sent = generator.sent();
+            long forecasts = written.count() - primed;
             double elapsed = (System.nanoTime() - start) / 1e9;
+            ProcessCpu cpuAfter = ProcessCpu.now();
             generator.stop();
             thread.join(10_000);
             job.checkRunning();
@@ -136,6 +139,8 @@ public final class LatencyBenchmark {
             line.put("sent_rate", Math.round(sent / elapsed));
             line.put("lag_early", lag.early(seconds));
             line.put("lag_end", lag.late(seconds));
+            line.put("forecasts", forecasts);
+            putCpu(line, cpuBefore, cpuAfter, elapsed, forecasts);
             line.put("generator_kept_up", generatorKeptUp);
             line.put("sustained", generatorKeptUp && lag.bounded(seconds, rate));
             return line;
@@ -217,6 +222,22 @@ public final class LatencyBenchmark {
             Thread.sleep(100);
         }
         return written.count();
+    }
+
+    /**
+     * The whole process's CPU over the trial (job, broker, generator, consumers: all in this JVM) per
+     * forecast written, with and without the JIT compiler threads: on a shared machine the figure to
+     * compare changes by, where the rate itself moves with the neighbours' load.
+     */
+    private static void putCpu(Map<String, Object> line, ProcessCpu before, ProcessCpu after, double elapsed,
+                               long forecasts) {
+        if (before == null || after == null || forecasts <= 0) {
+            return;
+        }
+        double[] seconds = after.secondsSince(before);
+        line.put("cpu_cores", Math.round(100 * seconds[0] / elapsed) / 100.0);
+        line.put("cpu_us_per_forecast", Math.round(10 * 1e6 * seconds[0] / forecasts) / 10.0);
+        line.put("cpu_us_per_forecast_without_jit", Math.round(10 * 1e6 * (seconds[0] - seconds[1]) / forecasts) / 10.0);
     }
 
     private Map<String, Object> line(String phase) {
