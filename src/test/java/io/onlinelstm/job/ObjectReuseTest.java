@@ -40,6 +40,7 @@ class ObjectReuseTest {
         List<String> reused = run(true, store);
         assertTrue(copied.stream().filter(s -> s.startsWith("forecast ")).count() > 1_000, "forecasts written");
         assertTrue(copied.stream().anyMatch(s -> s.startsWith("dead letter ")), "dead letters written");
+        assertTrue(copied.stream().anyMatch(s -> s.startsWith("alert ")), "alerts written");
         // The three outputs reach the collecting sink over different channels: compare as sorted lists.
         java.util.Collections.sort(copied);
         java.util.Collections.sort(reused);
@@ -54,7 +55,8 @@ class ObjectReuseTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         JobConfig config = JobConfig.defaults().with(Map.of("model.hidden-size", "8", "training.mode", "off",
-                "model.store", store.toUri().toString()));
+                // Short enough for the jump at tick 120 to raise alerts.
+                "anomaly.warmup", "50", "model.store", store.toUri().toString()));
         ForecastGraph.Settings settings = new ForecastGraph.Settings(
                 config.forecaster().withInitialModel(config.initialModel()).withBundleSize(1), 2048);
         DataStream<RawReading> raw = env.fromData(TypeInformation.of(RawReading.class), readings().toArray(new RawReading[0]));
