@@ -34,7 +34,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
             description = "Length of each search trial (default: ${DEFAULT-VALUE}).")
     double searchSeconds;
 
-    @Option(names = "--start-rate", defaultValue = "20000",
+    @Option(names = "--start-rate", defaultValue = "40000",
             description = "First rate the search tries, readings/s (default: ${DEFAULT-VALUE}).")
     double startRate;
 

@@ -18,6 +18,16 @@ class RateSearchTest {
     }
 
     @Test
+    void theBenchmarksSearchEndsWithinFourPercentInItsDefaultTrials() throws Exception {
+        // From the default first estimate (40,000/s) and within the default 7 trials.
+        for (int capacity : new int[] {71_000, 88_000, 52_000, 120_000}) {
+            RateSearch search = new RateSearch(40_000, LatencyBenchmark.SEARCH_FACTOR, LatencyBenchmark.SEARCH_PRECISION, 7, 100);
+            double found = search.run(rate -> rate <= capacity);
+            assertTrue(found <= capacity && found * 1.04 >= capacity * 0.99, capacity + ": found " + found + " in " + search.steps());
+        }
+    }
+
+    @Test
     void stepsDownWhenTheEstimateIsTooHigh() throws Exception {
         RateSearch search = new RateSearch(40_000, 1.5, 1.1, 10, 100);
         double found = search.run(rate -> rate <= 9_000);
