@@ -9,62 +9,50 @@ public final class HalfFloat {
 
     private HalfFloat() {}
 
-    /** The half nearest to {@code f}, as its 16 bits. */
+    /** Smallest float magnitude that rounds to a half's infinity: 65,520, halfway past the largest half. */
+    private static final int OVERFLOW = 0x477ff000;
+    /** 2^-14, the smallest normal half. */
+    private static final int SMALLEST_NORMAL = 0x38800000;
+    /** (127 - 15) << 23: the difference of the two formats' exponent biases, in a float's exponent field. */
+    private static final int REBIAS = 0x38000000;
+    private static final int POSITIVE_INFINITY = 0x7f800000;
+
+    /**
+     * The half nearest to {@code f}, as its 16 bits. Called for every element of every series' h and
+     * c on every reading, so it rounds with integer arithmetic rather than bit by bit.
+     */
     public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
-        int exponent = (bits >>> 23) & 0xff;
-        int mantissa = bits & 0x7fffff;
-        if (exponent == 0xff) {
-            // Infinity keeps no mantissa; NaN keeps a quiet bit so it stays NaN.
-            return (short) (sign | 0x7c00 | (mantissa != 0 ? 0x200 : 0));
+        int magnitude = bits & 0x7fffffff;
+        if (magnitude >= OVERFLOW) {
+            // Infinity, or too large: infinity; NaN keeps a quiet bit so it stays NaN.
+            return (short) (sign | (magnitude > POSITIVE_INFINITY ? 0x7e00 : 0x7c00));
         }
-        int halfExponent = exponent - 127 + 15;
-        if (halfExponent >= 0x1f) {
-            return (short) (sign | 0x7c00);
+        if (magnitude >= SMALLEST_NORMAL) {
+            // Round the 13 bits that go to nearest, ties to even, in one add (a carry into the
+            // exponent is the right result), then move the exponent to the half's bias.
+            int rounded = magnitude + 0x0fff + ((magnitude >>> 13) & 1);
+            return (short) (sign | ((rounded - REBIAS) >>> 13));
         }
-        if (halfExponent <= 0) {
-            if (halfExponent < -10) {
-                return (short) sign;
-            }
-            // Subnormal half: shift the mantissa with its implicit bit, rounding to nearest even.
-            int full = mantissa | 0x800000;
-            int shift = 14 - halfExponent;
-            int half = full >>> shift;
-            int rest = full & ((1 << shift) - 1);
-            int midpoint = 1 << (shift - 1);
-            if (rest > midpoint || (rest == midpoint && (half & 1) != 0)) {
-                half++;
-            }
-            return (short) (sign | half);
-        }
-        int half = (halfExponent << 10) | (mantissa >>> 13);
-        int rest = mantissa & 0x1fff;
-        // A carry out of the mantissa moves into the exponent, which is the right rounding (up to infinity).
-        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) != 0)) {
-            half++;
-        }
-        return (short) (sign | half);
+        // Subnormal half or zero: adding 0.5 makes the hardware round to a multiple of 2^-24 (0.5's
+        // last place), ties to even, and the sum's low bits are then the half's.
+        float sum = Float.intBitsToFloat(magnitude) + 0.5f;
+        return (short) (sign | (Float.floatToRawIntBits(sum) - 0x3f000000));
     }
 
     /** The float equal to the half {@code h} (every half is exactly a float). */
     public static float toFloat(short h) {
-        int bits = h & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exponent = (bits >>> 10) & 0x1f;
-        int mantissa = bits & 0x3ff;
-        if (exponent == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+        int magnitude = h & 0x7fff;
+        float v;
+        if (magnitude >= 0x7c00) {
+            v = Float.intBitsToFloat(POSITIVE_INFINITY | ((magnitude & 0x3ff) << 13));
+        } else {
+            // Normal and subnormal halves alike: their bits moved into a float's places, times
+            // 2^112 (2^(127 - 15)), which is exact for both.
+            v = Float.intBitsToFloat(magnitude << 13) * 0x1p112f;
         }
-        if (exponent == 0) {
-            if (mantissa == 0) {
-                return Float.intBitsToFloat(sign);
-            }
-            // Subnormal: value = mantissa * 2^-24.
-            float v = mantissa * 0x1p-24f;
-            return sign == 0 ? v : -v;
-        }
-        return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
+        return (h & 0x8000) != 0 ? -v : v;
     }
 
     /** Every element of {@code halves} as a float, into {@code floats}. */
