@@ -52,7 +52,8 @@ public final class HalfFloat {
             // 2^112 (2^(127 - 15)), which is exact for both.
             v = Float.intBitsToFloat(magnitude << 13) * 0x1p112f;
         }
-        return (h & 0x8000) != 0 ? -v : v;
+        // The sign by a bit, not a branch: signs of h and c are a coin toss a branch would mispredict.
+        return Float.intBitsToFloat(Float.floatToRawIntBits(v) | ((h & 0x8000) << 16));
     }
 
     /** Every element of {@code halves} as a float, into {@code floats}. */
