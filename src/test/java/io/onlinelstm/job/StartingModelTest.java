@@ -105,8 +105,8 @@ class StartingModelTest {
                 state.observe(new double[] {values[t]});
                 LstmModel.StepResult step = model.step(new float[][] {{state.normalise(0, values[t])}}, hs, cs);
                 // The job keeps h and c as halves between readings (StepState): so does the reference.
-                hs = halves(step.h());
-                cs = halves(step.c());
+                hs = io.onlinelstm.state.HalvedState.rounded(step.h());
+                cs = io.onlinelstm.state.HalvedState.rounded(step.c());
                 state.lastValue = values[t];
                 assertEquals(1, out.get(t).modelVersion);
                 assertEquals(state.denormaliseValue(step.forecasts()[0][0]), out.get(t).forecast[0], 1e-5, "reading " + t);
@@ -233,16 +233,5 @@ class StartingModelTest {
         String corrupt = assertThrows(IllegalArgumentException.class,
                 () -> job(dir.resolve("store"), cut, Map.of()).initialModel()).getMessage();
         assertTrue(corrupt.startsWith("--model.initial " + cut) && corrupt.contains("corrupted"), corrupt);
-    }
-
-    private static float[][] halves(float[][] a) {
-        float[][] rounded = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            rounded[i] = new float[a[i].length];
-            for (int j = 0; j < a[i].length; j++) {
-                rounded[i][j] = io.onlinelstm.state.HalfFloat.round(a[i][j]);
-            }
-        }
-        return rounded;
     }
 }

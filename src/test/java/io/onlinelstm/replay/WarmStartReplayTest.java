@@ -89,8 +89,8 @@ class WarmStartReplayTest {
                 state.observe(new double[] {value});
                 LstmModel.StepResult step = model.step(new float[][] {{state.normalise(0, value)}}, hs, cs);
                 // The job keeps h and c as halves between readings (StepState): so does the reference.
-                hs = halves(step.h());
-                cs = halves(step.c());
+                hs = io.onlinelstm.state.HalvedState.rounded(step.h());
+                cs = io.onlinelstm.state.HalvedState.rounded(step.c());
                 double forecast = value + step.forecasts()[0][0] * state.changeScale();
                 expected.put(h.time(r), forecast);
                 differsFromPersistence |= Math.abs(forecast - value) > 1e-3;
@@ -127,16 +127,5 @@ class WarmStartReplayTest {
     private static List<String[]> rows(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
         return lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
-    }
-
-    private static float[][] halves(float[][] a) {
-        float[][] rounded = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            rounded[i] = new float[a[i].length];
-            for (int j = 0; j < a[i].length; j++) {
-                rounded[i][j] = io.onlinelstm.state.HalfFloat.round(a[i][j]);
-            }
-        }
-        return rounded;
     }
 }
