@@ -22,6 +22,7 @@ public final class FlinkOptionKeys {
             org.apache.flink.configuration.JobManagerOptions.class,
             org.apache.flink.configuration.TaskManagerOptions.class,
             org.apache.flink.configuration.RestOptions.class,
+            org.apache.flink.configuration.RpcOptions.class,
             org.apache.flink.configuration.PipelineOptions.class,
             org.apache.flink.configuration.ExecutionOptions.class,
             org.apache.flink.configuration.ExternalResourceOptions.class,
