@@ -26,7 +26,10 @@ public final class AnomalyState {
     public long firstTs;
     public double minValue;
     public double maxValue;
-    /** The last value, the current run of repeats of it, and the longest earlier run. */
+    /**
+     * The last value, the current run of repeats of it (-1 for a run at the series' floor, which the
+     * flat part does not count), and the longest earlier run.
+     */
     public double lastValue;
     public int flatRun;
     public int longestFlatRun;

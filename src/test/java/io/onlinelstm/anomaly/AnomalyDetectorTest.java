@@ -111,6 +111,67 @@ class AnomalyDetectorTest {
         }
     }
 
+    /**
+     * A bursty series: activity (noise around 1) separated by idle stretches at exactly 0, each
+     * twice as long as the one before (3 to 768 readings), as a key or a queue that is mostly idle.
+     */
+    private static double[] burstySeries(long seed) {
+        Random random = new Random(seed);
+        double[] v = new double[LENGTH];
+        int idle = 3;
+        int t = 0;
+        while (t < LENGTH) {
+            for (int i = 0; i < 200 && t < LENGTH; i++, t++) {
+                v[t] = 1 + 0.1 * random.nextGaussian();
+            }
+            for (int i = 0; i < idle && t < LENGTH; i++, t++) {
+                v[t] = 0;
+            }
+            idle *= 2;
+        }
+        return v;
+    }
+
+    @Test
+    void aSeriesRestingAtItsFloorIsNotAFlatline() {
+        for (long seed = 1; seed <= 3; seed++) {
+            AnomalyDetector.Score[] s = scores(burstySeries(seed));
+            for (int t = 0; t < s.length; t++) {
+                assertTrue(s[t].part() != AnomalyDetector.Part.FLAT, "seed " + seed + " at " + t + ": " + s[t]);
+            }
+        }
+    }
+
+    @Test
+    void aBurstySeriesStuckAboveItsFloorIsStillAFlatline() {
+        for (long seed = 1; seed <= 3; seed++) {
+            double[] v = burstySeries(seed);
+            // Stuck at a value of its activity, above the floor, from a reading of activity on.
+            int onset = LENGTH - 100;
+            for (int t = onset; t < LENGTH; t++) {
+                v[t] = 1.05;
+            }
+            AnomalyDetector.Score[] s = scores(v);
+            assertEquals(AnomalyDetector.Part.FLAT, s[onset + AnomalyDetector.MIN_FLAT_RUN].part(), "seed " + seed);
+        }
+    }
+
+    @Test
+    void aSensorStuckAtANewLowIsStillAFlatline() {
+        for (long seed = 1; seed <= 3; seed++) {
+            double[] v = series(seed, (t, x) -> x);
+            double low = java.util.Arrays.stream(v, 0, ONSET).min().orElseThrow();
+            // Just under the lowest value so far (within the range tolerance): the range part stays
+            // quiet, the run starts at a new floor, not one the series has rested at.
+            for (int t = ONSET; t < LENGTH; t++) {
+                v[t] = low - 0.01;
+            }
+            AnomalyDetector.Score[] s = scores(v);
+            assertEquals(AnomalyDetector.Part.FLAT, s[ONSET + AnomalyDetector.MIN_FLAT_RUN].part(), "seed " + seed);
+            assertEquals(AnomalyDetector.MIN_FLAT_RUN, delay(v), "seed " + seed);
+        }
+    }
+
     @Test
     void aValueBeyondTheRangeScoresOneAndSaysSo() {
         AnomalyDetector.Score[] s = scores(series(4, (t, v) -> t == ONSET ? 100.0 : v));
