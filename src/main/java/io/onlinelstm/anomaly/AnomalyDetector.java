@@ -20,9 +20,8 @@ import io.onlinelstm.state.AnomalyState;
  *       rangeTolerance} of that range, scores 1 (once the series has a day of history; the
  *       tolerance is wider during its first week);
  *   <li><b>flat</b>: a run of exactly repeated values longer than any the series has shown (at
- *       least {@value #MIN_FLAT_RUN}) scores 1 once: a stuck sensor or a stalled feed; a run at
- *       the lowest value the series has already shown (an idle series resting at its floor) is
- *       never judged.
+ *       least {@value #MIN_FLAT_RUN}) scores 1 once: a stuck sensor or a stalled feed; not a run at
+ *       the lowest value the series has already shown (an idle series resting at its floor).
  * </ul>
  *
  * Nothing fires during the warm-up; every part learns during it. One event reported by several parts
@@ -81,8 +80,6 @@ public final class AnomalyDetector {
 
     /** A run of unchanged values shorter than this is never judged: a few repeats are common. */
     static final int MIN_FLAT_RUN = 5;
-    /** {@code AnomalyState.flatRun} of a run at the series' floor, which the flat part never judges. */
-    static final int FLOOR_RUN = -1;
     /** Time-of-day buckets of the season profile: half hours. */
     static final int SEASON_BUCKETS = 48;
     static final long BUCKET_MILLIS = 86_400_000L / SEASON_BUCKETS;
@@ -165,7 +162,7 @@ public final class AnomalyDetector {
             unfiltered = Math.max(unfiltered, seasonUnfiltered);
         }
         if (flat) {
-            unfiltered = Math.max(unfiltered, flatScore.score());
+            unfiltered = Math.max(unfiltered, flatScore.unfiltered());
         }
         if (range) {
             unfiltered = Math.max(unfiltered, rangeScore.score());
@@ -217,24 +214,23 @@ public final class AnomalyDetector {
         boolean repeat = s.valueCount > 0 && value == s.lastValue;
         s.lastValue = value;
         if (!repeat) {
-            // The run just ended is now part of what this series does (a run at the floor is not:
-            // see below).
+            // The run just ended is now part of what this series does.
             s.longestFlatRun = Math.max(s.longestFlatRun, s.flatRun);
+            s.flatRun = 0;
             // A run that starts at the lowest value the series has already shown is the series
             // resting at its floor (no traffic, a key not pressed, an idle queue), not a stuck
-            // sensor: bursty series do it all the time and for any length (on NAB the flat part's
+            // sensor: bursty series do that all the time and for any length (on NAB the flat part's
             // only alerts were runs of zeros in the mostly-zero rogue_agent files). A sensor that
-            // sticks at a new low or anywhere above the floor is still judged. Marked by a negative
-            // run, so it costs no state.
-            s.flatRun = s.valueCount > 0 && value == s.minValue ? FLOOR_RUN : 0;
-            return Score.NONE;
-        }
-        if (s.flatRun == FLOOR_RUN) {
+            // sticks at a new low, or anywhere above the floor, is still reported.
+            s.flatAtFloor = s.valueCount > 0 && value == s.minValue;
             return Score.NONE;
         }
         s.flatRun++;
         if (s.valueCount >= warmup && s.flatRun == Math.max(MIN_FLAT_RUN, 2 * s.longestFlatRun + 1)) {
-            return new Score(1.0, Part.FLAT);
+            // A run at the floor is not reported, but it stays what it was before the floor rule for
+            // everything else (it is kept out of training windows and keeps an open alert open), so
+            // that the rule changes alerts and nothing else (forecasts stay as they were).
+            return s.flatAtFloor ? new Score(0, Part.FLAT, 1.0) : new Score(1.0, Part.FLAT);
         }
         return Score.NONE;
     }

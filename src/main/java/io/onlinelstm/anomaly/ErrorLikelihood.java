@@ -28,7 +28,12 @@ public final class ErrorLikelihood {
          * every other reading of it fires again; on NAB most false positives of the residual were
          * these echoes (docs/benchmarks.md). Reporting only the first red one (no escalation) lost a
          * variance rise whose first red reading scored under the alert threshold
-         * (AnomalyDetectorTest).
+         * (AnomalyDetectorTest). An escalation counts only once the stretch has outlasted the short
+         * window: before that the average grows because it fills with the stretch's own readings
+         * (a burst of a few readings was reported at its first red reading and again at its third;
+         * on NAB every residual alert at the default threshold was such an escalation, six of seven
+         * of them false positives: docs/benchmarks.md). Growth while the window filled is reported
+         * at the stretch's first reading after it, if the stretch is still red then.
          */
         ESCALATE,
         /**
@@ -98,17 +103,28 @@ public final class ErrorLikelihood {
             raw = digits / (digits + halfScale);
             likelihood = raw;
             boolean afterRed = s.last >= RED;
-            if (filter == RedFilter.ESCALATE) {
+            if (filter == RedFilter.ESCALATE && afterRed) {
                 // s.last is the last reported red likelihood of the stretch: convert it back to digits.
-                afterRed &= digits <= ESCALATION * halfScale * s.last / (1 - s.last);
+                double escalation = ESCALATION * halfScale * s.last / (1 - s.last);
+                // While the stretch fills the short window its average grows because more of its own
+                // readings enter it: the same event, not a stronger one, so growth is held back
+                // (its strongest likelihood kept in s.peak). A stretch that is still red once it has
+                // outlasted the window is lasting, not a burst: if it grew by orders meanwhile, that
+                // reading is reported (as it is, never raised).
+                boolean grown = digits > escalation
+                        || s.redRun == shortWindow && halfScale * s.peak / (1 - s.peak) > escalation;
+                afterRed &= !grown || s.redRun < shortWindow;
             }
             if (digits >= halfScale && afterRed) {
                 likelihood = Math.min(likelihood, YELLOW);
             }
         }
         if (filter == RedFilter.ESCALATE) {
+            boolean lowered = raw >= RED && s.last >= RED && likelihood < raw;
+            s.redRun = raw >= RED ? Math.min(s.redRun + 1, LikelihoodState.MAX_RED_RUN) : 0;
+            s.peak = lowered ? (float) Math.max(s.peak, raw) : 0;
             // A red stretch remembers its last report; anything else starts afresh.
-            s.last = (float) (raw >= RED && s.last >= RED && likelihood < raw ? s.last : raw);
+            s.last = (float) (lowered ? s.last : raw);
         } else {
             s.last = (float) likelihood;
         }

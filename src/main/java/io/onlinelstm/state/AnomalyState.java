@@ -8,7 +8,7 @@ package io.onlinelstm.state;
 public final class AnomalyState {
 
     /** Layout of this part in {@link SeriesStateSerializer}'s formats; bump it when a field changes. */
-    static final int LAYOUT = 4;
+    static final int LAYOUT = 5;
 
     public LikelihoodState residual = new LikelihoodState();
     public LikelihoodState season = new LikelihoodState();
@@ -26,13 +26,12 @@ public final class AnomalyState {
     public long firstTs;
     public double minValue;
     public double maxValue;
-    /**
-     * The last value, the current run of repeats of it (-1 for a run at the series' floor, which the
-     * flat part does not count), and the longest earlier run.
-     */
+    /** The last value, the current run of repeats of it, and the longest earlier run. */
     public double lastValue;
     public int flatRun;
     public int longestFlatRun;
+    /** The current run started at the lowest value the series had shown: the flat part does not report it. */
+    public boolean flatAtFloor;
     /**
      * The highest red score of the current stretch of red readings and the readings since the last
      * of them (saturates at the echo span), for the echo filter.
@@ -61,6 +60,7 @@ public final class AnomalyState {
         a.lastValue = lastValue;
         a.flatRun = flatRun;
         a.longestFlatRun = longestFlatRun;
+        a.flatAtFloor = flatAtFloor;
         a.echoPeak = echoPeak;
         a.echoAge = echoAge;
         a.lastAlertTs = lastAlertTs;

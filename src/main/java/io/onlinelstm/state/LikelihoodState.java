@@ -18,6 +18,19 @@ public final class LikelihoodState {
     public int filled;
     /** What the red-zone filter remembers: the last reported red likelihood of a red stretch, else the last likelihood. */
     public float last;
+    /**
+     * Red likelihoods in a row up to the last reading, before the red filter (saturates at {@link
+     * #MAX_RED_RUN}); kept by the escalating filter only.
+     */
+    public int redRun;
+    /**
+     * The strongest likelihood of the current red stretch that the escalating filter held back
+     * since its last report (0: none); reported if the stretch outlasts the short window.
+     */
+    public float peak;
+
+    /** Where {@link #redRun} stops counting: it is stored in one byte. */
+    public static final int MAX_RED_RUN = Byte.MAX_VALUE;
 
     public LikelihoodState() {}
 
@@ -30,6 +43,8 @@ public final class LikelihoodState {
         l.next = next;
         l.filled = filled;
         l.last = last;
+        l.redRun = redRun;
+        l.peak = peak;
         return l;
     }
 }

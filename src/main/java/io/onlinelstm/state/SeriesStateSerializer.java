@@ -192,6 +192,12 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         out.writeLong(a.openSinceTs);
         writeShorts(a.weekOffsets, out);
         out.writeFloat(a.weekStep);
+        // The escalating filter's red runs and held-back peak: the residual's; the spike's red run
+        // (its window of one reading never holds a peak back); the season's filter keeps neither.
+        out.writeByte(a.residual.redRun);
+        out.writeFloat(a.residual.peak);
+        out.writeByte(a.spike.redRun);
+        out.writeBoolean(a.flatAtFloor);
     }
 
     private static AnomalyState readAnomaly(DataInputView in) throws IOException {
@@ -199,7 +205,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         if (layout == 1) {
             return readAnomalyLayout1(in);
         }
-        if (layout != 2 && layout != 3) {
+        if (layout < 2 || layout > 4) {
             expectLayout("anomaly", AnomalyState.LAYOUT, layout);
         }
         AnomalyState a = new AnomalyState();
@@ -225,6 +231,15 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         if (layout >= 4) {
             a.weekOffsets = readShorts(in);
             a.weekStep = in.readFloat();
+        }
+        // Layout 4 had no red runs and no floor runs: a stretch in progress counts its red readings
+        // from the restore on (it escalates a little later, nothing held back), and a run in
+        // progress is judged as a run above the floor.
+        if (layout >= 5) {
+            a.residual.redRun = in.readByte();
+            a.residual.peak = in.readFloat();
+            a.spike.redRun = in.readByte();
+            a.flatAtFloor = in.readBoolean();
         }
         return a;
     }

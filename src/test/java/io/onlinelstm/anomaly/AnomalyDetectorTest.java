@@ -143,20 +143,6 @@ class AnomalyDetectorTest {
     }
 
     @Test
-    void aBurstySeriesStuckAboveItsFloorIsStillAFlatline() {
-        for (long seed = 1; seed <= 3; seed++) {
-            double[] v = burstySeries(seed);
-            // Stuck at a value of its activity, above the floor, from a reading of activity on.
-            int onset = LENGTH - 100;
-            for (int t = onset; t < LENGTH; t++) {
-                v[t] = 1.05;
-            }
-            AnomalyDetector.Score[] s = scores(v);
-            assertEquals(AnomalyDetector.Part.FLAT, s[onset + AnomalyDetector.MIN_FLAT_RUN].part(), "seed " + seed);
-        }
-    }
-
-    @Test
     void aSensorStuckAtANewLowIsStillAFlatline() {
         for (long seed = 1; seed <= 3; seed++) {
             double[] v = series(seed, (t, x) -> x);
@@ -210,6 +196,58 @@ class AnomalyDetectorTest {
             }
         }
         return red;
+    }
+
+    /**
+     * Each reading's likelihood as reported and before the red filter ({reported, unfiltered}), for
+     * a likelihood with a short window of 5 fed calm errors, then {@code errors}.
+     */
+    private static double[][] afterCalm(double... errors) {
+        ErrorLikelihood likelihood = new ErrorLikelihood(0, 5, 1_000);
+        io.onlinelstm.state.LikelihoodState state = new io.onlinelstm.state.LikelihoodState();
+        Random random = new Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            likelihood.score(state, Math.abs(random.nextGaussian()));
+        }
+        double[][] out = new double[errors.length][];
+        for (int i = 0; i < errors.length; i++) {
+            double reported = likelihood.score(state, errors[i]);
+            out[i] = new double[] {reported, likelihood.unfiltered()};
+        }
+        return out;
+    }
+
+    /** The readings reported red ({@code reported >= RED}). */
+    private static java.util.List<Integer> reportedRed(double[][] s) {
+        java.util.List<Integer> red = new java.util.ArrayList<>();
+        for (int i = 0; i < s.length; i++) {
+            if (s[i][0] >= ErrorLikelihood.RED) {
+                red.add(i);
+            }
+        }
+        return red;
+    }
+
+    @Test
+    void aBurstIsNotReportedAgainWhileItFillsTheShortWindow() {
+        // A burst of three readings: its first red reading is reported (under the alert threshold);
+        // the next ones square its tail probability only because they fill the short window, and
+        // the stretch ends (five red readings) before it has outlasted the window.
+        double[][] s = afterCalm(3, 5, 8, 0, 0, 0, 0, 0, 0, 0);
+        assertEquals(java.util.List.of(1), reportedRed(s));
+        assertTrue(s[1][0] < SETTINGS.threshold(), "first red " + s[1][0]);
+        assertTrue(s[2][1] >= SETTINGS.threshold(), "the burst grew to " + s[2][1] + " before the filter");
+    }
+
+    @Test
+    void aStretchThatOutlastsTheShortWindowIsReportedAgainThen() {
+        // The same start, but the stretch goes on: the growth it showed while filling the short
+        // window is reported once the stretch has outlasted the window (its sixth red reading),
+        // with that reading's own likelihood.
+        double[][] s = afterCalm(4, 4, 4, 4, 4, 4, 4, 4, 4, 4);
+        assertEquals(java.util.List.of(1, 6), reportedRed(s));
+        assertEquals(s[6][1], s[6][0]);
+        assertTrue(s[6][0] >= SETTINGS.threshold(), "reported again at " + s[6][0]);
     }
 
     @Test

@@ -94,6 +94,10 @@ class SeriesStateTest {
         s.anomaly.lastValue = 3;
         s.anomaly.flatRun = 2;
         s.anomaly.longestFlatRun = 6;
+        s.anomaly.flatAtFloor = true;
+        s.anomaly.residual.redRun = 4;
+        s.anomaly.residual.peak = 0.8125f;
+        s.anomaly.spike.redRun = 2;
         s.anomaly.echoPeak = 0.75f;
         s.anomaly.echoAge = 2;
         s.anomaly.lastAlertTs = 1234;
@@ -142,6 +146,7 @@ class SeriesStateTest {
         assertEquals(s.anomaly.lastValue, r.anomaly.lastValue);
         assertEquals(s.anomaly.flatRun, r.anomaly.flatRun);
         assertEquals(s.anomaly.longestFlatRun, r.anomaly.longestFlatRun);
+        assertEquals(s.anomaly.flatAtFloor, r.anomaly.flatAtFloor);
         assertEquals(s.anomaly.lastAlertTs, r.anomaly.lastAlertTs);
         assertEquals(s.anomaly.openSinceTs, r.anomaly.openSinceTs);
         assertArrayEquals(s.anomaly.weekOffsets, r.anomaly.weekOffsets);
@@ -157,6 +162,8 @@ class SeriesStateTest {
         assertEquals(s.next, r.next);
         assertEquals(s.filled, r.filled);
         assertEquals(s.last, r.last);
+        assertEquals(s.redRun, r.redRun);
+        assertEquals(s.peak, r.peak);
     }
 
     static void assertSameCombine(CombineState s, CombineState r) {
@@ -343,16 +350,19 @@ class SeriesStateTest {
         Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
         int anomalyStart = parts.get("format") + parts.get("step") + parts.get("window");
         int anomalyEnd = anomalyStart + parts.get("anomaly");
-        // Layout 3 added the echo peak (float) and age (int) just before the two alert times.
-        int echoStart = anomalyEnd - 8 - 16 - 8;
-        byte[] layout2 = new byte[bytes.length - 16];
+        // Layout 3 added the echo peak (float) and age (int) just before the two alert times; layout
+        // 5 added the red runs, a peak and the floor flag (LAYOUT_5_BYTES) after the week profile.
+        int trailer = 8 + LAYOUT_5_BYTES;
+        int echoStart = anomalyEnd - trailer - 16 - 8;
+        byte[] layout2 = new byte[bytes.length - 8 - trailer];
         System.arraycopy(bytes, 0, layout2, 0, echoStart);
-        System.arraycopy(bytes, echoStart + 8, layout2, echoStart, anomalyEnd - 8 - echoStart - 8);
-        System.arraycopy(bytes, anomalyEnd, layout2, anomalyEnd - 16, bytes.length - anomalyEnd);
+        System.arraycopy(bytes, echoStart + 8, layout2, echoStart, anomalyEnd - trailer - echoStart - 8);
+        System.arraycopy(bytes, anomalyEnd, layout2, anomalyEnd - 8 - trailer, bytes.length - anomalyEnd);
         layout2[anomalyStart] = 2;
         SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(layout2));
         s.anomaly.echoPeak = 0;
         s.anomaly.echoAge = Integer.MAX_VALUE;
+        withoutLayout5(s.anomaly);
         assertSameState(s, r);
     }
 
@@ -365,8 +375,9 @@ class SeriesStateTest {
         byte[] bytes = full.getCopyOfBuffer();
         Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
         int anomalyStart = parts.get("format") + parts.get("step") + parts.get("window");
-        // Layout 4 added the week offsets (length and shorts) and their step (float) at the end.
-        int weekBytes = 4 + 2 * s.anomaly.weekOffsets.length + 4;
+        // Layout 4 added the week offsets (length and shorts) and their step (float) at the end,
+        // layout 5 the red runs, a peak and the floor flag after them.
+        int weekBytes = 4 + 2 * s.anomaly.weekOffsets.length + 4 + LAYOUT_5_BYTES;
         int weekStart = anomalyStart + parts.get("anomaly") - weekBytes;
         byte[] layout3 = new byte[bytes.length - weekBytes];
         System.arraycopy(bytes, 0, layout3, 0, weekStart);
@@ -375,6 +386,40 @@ class SeriesStateTest {
         SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(layout3));
         s.anomaly.weekOffsets = null;
         s.anomaly.weekStep = 0;
+        withoutLayout5(s.anomaly);
+        assertSameState(s, r);
+    }
+
+    /** Bytes layout 5 added at the end of the anomaly part: two red runs, a peak and the floor flag. */
+    private static final int LAYOUT_5_BYTES = 1 + 4 + 1 + 1;
+
+    private static void withoutLayout5(AnomalyState a) {
+        a.residual.redRun = 0;
+        a.residual.peak = 0;
+        a.spike.redRun = 0;
+        a.flatAtFloor = false;
+    }
+
+    /**
+     * An anomaly part of layout 4 (before the red runs and the floor flag) restores whole: a red
+     * stretch in progress counts its red readings from the restore on, a run in progress is judged
+     * as one above the floor.
+     */
+    @Test
+    void anAnomalyPartOfLayoutFourRestoresWithoutRedRuns() throws Exception {
+        SeriesState s = sample();
+        DataOutputSerializer full = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(s, full);
+        byte[] bytes = full.getCopyOfBuffer();
+        Map<String, Integer> parts = SeriesStateSerializer.bytesByPart(s);
+        int anomalyStart = parts.get("format") + parts.get("step") + parts.get("window");
+        int newStart = anomalyStart + parts.get("anomaly") - LAYOUT_5_BYTES;
+        byte[] layout4 = new byte[bytes.length - LAYOUT_5_BYTES];
+        System.arraycopy(bytes, 0, layout4, 0, newStart);
+        System.arraycopy(bytes, newStart + LAYOUT_5_BYTES, layout4, newStart, bytes.length - newStart - LAYOUT_5_BYTES);
+        layout4[anomalyStart] = 4;
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(layout4));
+        withoutLayout5(s.anomaly);
         assertSameState(s, r);
     }
 
