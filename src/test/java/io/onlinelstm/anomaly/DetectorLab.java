@@ -82,14 +82,18 @@ public final class DetectorLab {
                 for (int[] win : w) {
                     int first = -1;
                     double max = 0;
+                    int argMax = win[0];
                     for (int i = win[0]; i <= win[1]; i++) {
                         inside[i] = true;
-                        max = Math.max(max, scores[i]);
+                        if (scores[i] > max) {
+                            max = scores[i];
+                            argMax = i;
+                        }
                         if (first < 0 && i >= probation && scores[i] >= thr) {
                             first = i;
                         }
                     }
-                    detail.append(String.format(" [%d-%d max %.3f first %s]", win[0], win[1], max,
+                    detail.append(String.format(" [%d-%d max %.3f:%s first %s]", win[0], win[1], max, lastParts[argMax].label(),
                             first < 0 ? "-" : String.format("%.0f%%:%s", 100.0 * (first - win[0]) / (win[1] - win[0] + 1), lastParts[first].label())));
                 }
                 int fp = 0;
