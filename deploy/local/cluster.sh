@@ -71,7 +71,7 @@ start() {
     # folder: a killed TaskManager leaves them behind, and another cluster must not meet them.
     mkdir -p "$STATE/tmp/tm-$i"
     # shellcheck disable=SC2086
-    alive "taskmanager-$i" || start_process "taskmanager-$i" env OMP_NUM_THREADS=1 DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.cache/online-lstm/djl}" \
+    alive "taskmanager-$i" || start_process "taskmanager-$i" env OMP_NUM_THREADS=1 ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}" DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.cache/online-lstm/djl}" \
         java ${tm[0]} "${OPENS[@]}" -Dai.djl.offline=true \
         -Dlog.file="$STATE/logs/taskmanager-$i.log" -Dlog4j.configurationFile="$CONF/log4j-console.properties" \
         -cp "$CP" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" ${tm[1]} \

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +27,7 @@ final class ForecastWatcher implements Runnable {
     private final LatencyRecorder.Stats stats = new LatencyRecorder.Stats();
     // Only the watcher's thread touches it.
     private final BitSet seen = new BitSet();
+    private final SecondsOfWorstLatency worst = new SecondsOfWorstLatency();
     private volatile boolean running = true;
     private volatile long matched;
     private volatile long duplicates;
@@ -73,7 +76,9 @@ final class ForecastWatcher implements Runnable {
         seen.set(index);
         matched++;
         if (index >= warmupReadings) {
-            stats.record(System.currentTimeMillis(), Math.round((now - sent) / 1e6), 0);
+            long latency = Math.round((now - sent) / 1e6);
+            stats.record(System.currentTimeMillis(), latency, 0);
+            worst.record(now, latency);
         }
     }
 
@@ -95,6 +100,14 @@ final class ForecastWatcher implements Runnable {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * The {@code n} seconds (counted from the first timed forecast's poll) whose worst latency was
+     * highest, slowest first: each as second, worst ms and forecasts timed in it.
+     */
+    List<Map<String, Long>> slowestSeconds(int n) {
+        return worst.slowest(n);
     }
 
     void stop() {

@@ -46,6 +46,11 @@ public final class LatencyBenchmark {
      * first estimate it costs no more trials than 10 % did from 20,000/s.
      */
     static final double SEARCH_PRECISION = 1.04;
+    /**
+     * Each phase names its slowest seconds (by their worst latency): a tail that repeats at the
+     * checkpoint interval, or comes in one burst, points at its cause, where a p99 alone does not.
+     */
+    static final int SLOWEST_SECONDS_SHOWN = 5;
 
     /**
      * @param rate the rate of the latency phases; 0 searches the sustained rate and takes half of it
@@ -77,12 +82,13 @@ public final class LatencyBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Double sustained = null;
             double rate = settings.rate();
+            // The JVM's first job runs cold (JIT, PyTorch's first steps): it fails rates it keeps up with
+            // warm, and a first latency phase measured cold had a p99 several times the next run's. One
+            // trial warms it and is reported, not judged.
+            Map<String, Object> warm = trial(kafka, rate > 0 ? rate : settings.startRate());
+            warm.put("phase", "warm-up");
+            emit.accept(warm);
             if (rate <= 0) {
-                // The JVM's first job runs cold (JIT, PyTorch's first steps) and fails rates it keeps up
-                // with warm: one trial at the first estimate warms it and is reported, not judged.
-                Map<String, Object> warm = trial(kafka, settings.startRate());
-                warm.put("phase", "warm-up");
-                emit.accept(warm);
                 RateSearch search = new RateSearch(settings.startRate(), SEARCH_FACTOR, SEARCH_PRECISION, settings.maxTrials(), 100);
                 sustained = search.run(r -> {
                     Map<String, Object> line = trial(kafka, r);
@@ -207,6 +213,7 @@ public final class LatencyBenchmark {
             line.put("p50_ms", stats.percentile(0.50));
             line.put("p99_ms", stats.percentile(0.99));
             line.put("max_ms", stats.max());
+            line.put("slowest_seconds", watcher.slowestSeconds(SLOWEST_SECONDS_SHOWN));
             line.put("target_p99_ms", target);
             line.put("target_met", stats.measured() > 0 && stats.percentile(0.99) <= target);
             return line;

@@ -29,11 +29,19 @@ public final class DjlRuntime {
 
     private static final ThreadLocal<Boolean> PREPARED = ThreadLocal.withInitial(() -> false);
     private static volatile boolean loaded;
+    /** Set when {@link LstmKernelCheck} failed: every later caller gets the same refusal. */
+    private static volatile WrongLstmResultsException wrongKernel;
 
     private DjlRuntime() {}
 
-    /** Loads the engine, or throws {@link NativeLibraryUnavailableException} saying why not. */
+    /**
+     * Loads the engine and checks its LSTM against the equations ({@link LstmKernelCheck}), or throws
+     * {@link NativeLibraryUnavailableException} or {@link WrongLstmResultsException} saying why not.
+     */
     public static synchronized void ensureLoaded() {
+        if (wrongKernel != null) {
+            throw wrongKernel;
+        }
         if (loaded) {
             return;
         }
@@ -58,6 +66,16 @@ public final class DjlRuntime {
                     e);
         }
         loaded = true;
+        // The check builds a model, which calls back in here: loaded is already true by then.
+        try {
+            LstmKernelCheck.verify();
+            LOG.debug("PyTorch's LSTM matches the LSTM equations on this CPU ({}={})", LstmKernelCheck.ISA_VARIABLE,
+                    System.getenv(LstmKernelCheck.ISA_VARIABLE));
+        } catch (WrongLstmResultsException e) {
+            wrongKernel = e;
+            LOG.error(e.getMessage());
+            throw e;
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.onlinelstm.operator;
 
 import io.onlinelstm.state.CombineState;
+import io.onlinelstm.state.HalfFloat;
+import io.onlinelstm.state.UdFactors;
 
 /**
  * Online linear autoregression of a series' next change, on the arrays of a {@link CombineState}:
@@ -15,8 +17,9 @@ import io.onlinelstm.state.CombineState;
  * {@link #update} says so, and the caller then shifts in the change it expected instead (a robust
  * filter: a spike does not echo through the next {@code lags} forecasts).
  * The covariance is bounded (its trace at most its prior's) so that forgetting on a series without
- * excitation cannot blow it up, and reset to the prior if it ever stops being a covariance. The
- * update runs in doubles; the state stores floats. No Flink here.
+ * excitation cannot blow it up, and reset to the prior if its factors leave what floats and halves
+ * hold. The update runs in doubles on Bierman's U-D factors; the state stores them compactly
+ * ({@link CombineState}). No Flink here.
  */
 public final class OnlineAr {
 
@@ -26,21 +29,24 @@ public final class OnlineAr {
     static final double RESIDUAL_CLIP = 4.0;
     /** Discount of the residual scale: about the last 100 residuals. */
     static final double RESIDUAL_DISCOUNT = 0.99;
-    /** Prior variance of every coefficient (inputs are of unit scale: a weak prior). */
-    static final float INITIAL_VARIANCE = 100f;
+    static final float INITIAL_VARIANCE = CombineState.PRIOR_VARIANCE;
+    /** Largest |U| entry a half holds (65,504) with room: beyond it the factors restart from the prior. */
+    static final double LARGEST_U = 60_000;
 
     private final int lags;
     private final int n;
     private final double forgetting;
     // scratch, reused
     private final double[] x;
-    private final double[] px;
     /** What the last {@link #update} predicted before it learnt: the change an outlier is replaced by. */
     private double predicted;
-    /** The updated covariance's upper triangle, in doubles until it is known to be sound. */
-    private final double[] updated;
-    /** Index of each diagonal element in the packed upper triangle. */
-    private final int[] diagonal;
+    /** The covariance's factors in doubles while they are updated: D, and U's strict upper triangle by column. */
+    private final double[] d;
+    private final double[] u;
+    /** U^T x, D U^T x, and Bierman's unnormalised gain. */
+    private final double[] f;
+    private final double[] g;
+    private final double[] b;
 
     /** @param forgetting lambda in (0, 1]: 1 never forgets; 0.999 remembers about the last 1,000 changes */
     public OnlineAr(int lags, double forgetting) {
@@ -54,12 +60,11 @@ public final class OnlineAr {
         this.n = lags + 2;
         this.forgetting = forgetting;
         this.x = new double[n];
-        this.px = new double[n];
-        this.updated = new double[n * (n + 1) / 2];
-        this.diagonal = new int[n];
-        for (int i = 0, k = 0; i < n; k += n - i, i++) {
-            diagonal[i] = k;
-        }
+        this.d = new double[n];
+        this.u = new double[UdFactors.strictSize(n)];
+        this.f = new double[n];
+        this.g = new double[n];
+        this.b = new double[n];
     }
 
     public int lags() {
@@ -122,54 +127,76 @@ public final class OnlineAr {
         s.arUpdates++;
         double used = outlier ? Math.copySign(limit, residual) : residual;
 
-        // P x straight from the packed upper triangle (P is symmetric): no n x n copy per reading,
-        // which made this update the costliest Java code of the job.
-        float[] triangle = s.arCovariance;
-        java.util.Arrays.fill(px, 0.0);
-        for (int i = 0, k = 0; i < n; i++) {
-            double xi = x[i];
-            double sum = triangle[k++] * xi;
-            for (int j = i + 1; j < n; j++, k++) {
-                double pij = triangle[k];
-                sum += pij * x[j];
-                px[j] += pij * xi;
+        // Bierman's U-D measurement update (P = U D U^T) with noise variance lambda, which gives the
+        // gain P x / (lambda + x' P x) and the factors of P - P x x' P / (lambda + x' P x); dividing D by
+        // lambda then forgets. O(n^2) like the covariance form, and P stays positive definite whatever
+        // U's rounding to halves does.
+        for (int j = 0; j < n; j++) {
+            d[j] = s.arCovarianceD[j];
+        }
+        short[] halves = s.arCovarianceU;
+        for (int k = 0; k < u.length; k++) {
+            u[k] = HalfFloat.toFloat(halves[k]);
+        }
+        for (int j = 0; j < n; j++) {
+            double fj = x[j];
+            for (int i = 0, k = UdFactors.column(j); i < j; i++, k++) {
+                fj += u[k] * x[i];
             }
-            px[i] += sum;
+            f[j] = fj;
+            g[j] = d[j] * fj;
         }
-        double denominator = forgetting;
-        for (int i = 0; i < n; i++) {
-            denominator += x[i] * px[i];
+        double alpha = forgetting + f[0] * g[0];
+        d[0] = d[0] * forgetting / alpha;
+        b[0] = g[0];
+        for (int j = 1; j < n; j++) {
+            double next = alpha + f[j] * g[j];
+            d[j] = d[j] * alpha / next;
+            double p = -f[j] / alpha;
+            for (int i = 0, k = UdFactors.column(j); i < j; i++, k++) {
+                double old = u[k];
+                u[k] = old + b[i] * p;
+                b[i] += old * g[j];
+            }
+            b[j] = g[j];
+            alpha = next;
         }
-        if (!(denominator > 0) || !Double.isFinite(denominator)) {
+        if (!(alpha > 0) || !Double.isFinite(alpha)) {
             reset(s);
             return outlier;
         }
-        double gain = used / denominator;
+        double gain = used / alpha;
         for (int i = 0; i < n; i++) {
-            s.arWeights[i] += (float) (px[i] * gain);
+            s.arWeights[i] += (float) (b[i] * gain);
         }
+        // trace(P) = sum over columns j of D_j (1 + sum over i < j of U_ij^2)
         double trace = 0;
-        for (int i = 0, k = 0; i < n; i++) {
-            double scaled = px[i] / denominator;
-            for (int j = i; j < n; j++, k++) {
-                updated[k] = (triangle[k] - scaled * px[j]) / forgetting;
+        double largest = 0;
+        for (int j = 0; j < n; j++) {
+            d[j] /= forgetting;
+            double column = 1;
+            for (int i = 0, k = UdFactors.column(j); i < j; i++, k++) {
+                column += u[k] * u[k];
+                largest = Math.max(largest, Math.abs(u[k]));
             }
-            trace += updated[diagonal[i]];
+            trace += d[j] * column;
         }
         double bound = n * (double) INITIAL_VARIANCE;
         double shrink = trace > bound ? bound / trace : 1.0;
-        if (!(trace > 0) || !Double.isFinite(trace) || !finite(s.arWeights)) {
+        if (!(trace > 0) || !Double.isFinite(trace) || !(largest < LARGEST_U) || !finite(s.arWeights)) {
             reset(s);
             return outlier;
         }
-        for (int i = 0; i < n; i++) {
-            if (!(updated[diagonal[i]] > 0)) {
+        for (int j = 0; j < n; j++) {
+            float dj = (float) (d[j] * shrink);
+            if (!(dj >= Float.MIN_NORMAL) || !Float.isFinite(dj)) {
                 reset(s);
                 return outlier;
             }
+            s.arCovarianceD[j] = dj;
         }
-        for (int k = 0; k < triangle.length; k++) {
-            triangle[k] = (float) (updated[k] * shrink);
+        for (int k = 0; k < u.length; k++) {
+            halves[k] = HalfFloat.fromFloat((float) u[k]);
         }
         return outlier;
     }
@@ -198,8 +225,8 @@ public final class OnlineAr {
         if (!finite(s.arWeights)) {
             java.util.Arrays.fill(s.arWeights, 0f);
         }
-        CombineState fresh = CombineState.create(lags, INITIAL_VARIANCE);
-        System.arraycopy(fresh.arCovariance, 0, s.arCovariance, 0, fresh.arCovariance.length);
+        java.util.Arrays.fill(s.arCovarianceD, INITIAL_VARIANCE);
+        java.util.Arrays.fill(s.arCovarianceU, (short) 0);
     }
 
     private static boolean finite(float[] a) {

@@ -281,6 +281,29 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         return l;
     }
 
+    /**
+     * Layout 1 kept the covariance's upper triangle in floats: factored into U-D (its U rounded to
+     * halves). A triangle that is not positive definite (it never should be) restarts from the prior,
+     * as the update itself would on meeting one; the coefficients are kept either way.
+     */
+    private static void upgradeCovariance(CombineState c, float[] triangle) {
+        int n = c.arWeights.length;
+        double[] d = new double[n];
+        double[] u = new double[UdFactors.strictSize(n)];
+        c.arCovarianceD = new float[n];
+        c.arCovarianceU = new short[u.length];
+        if (UdFactors.factor(triangle, n, d, u)) {
+            for (int i = 0; i < n; i++) {
+                c.arCovarianceD[i] = (float) d[i];
+            }
+            for (int k = 0; k < u.length; k++) {
+                c.arCovarianceU[k] = HalfFloat.fromFloat((float) u[k]);
+            }
+        } else {
+            java.util.Arrays.fill(c.arCovarianceD, CombineState.PRIOR_VARIANCE);
+        }
+    }
+
     private static void writeCombine(CombineState c, DataOutputView out) throws IOException {
         out.writeByte(CombineState.LAYOUT);
         out.writeBoolean(c != null);
@@ -289,7 +312,8 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         }
         writeFloats(c.arInputs, out);
         writeFloats(c.arWeights, out);
-        writeFloats(c.arCovariance, out);
+        writeFloats(c.arCovarianceD, out);
+        writeShorts(c.arCovarianceU, out);
         out.writeFloat(c.arResidualVariance);
         out.writeInt(c.arUpdates);
         writeFloats(c.losses, out);
@@ -300,14 +324,22 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
     }
 
     private static CombineState readCombine(DataInputView in) throws IOException {
-        expectLayout("combine", CombineState.LAYOUT, in.readByte());
+        int layout = in.readByte();
+        if (layout != 1) {
+            expectLayout("combine", CombineState.LAYOUT, layout);
+        }
         if (!in.readBoolean()) {
             return null;
         }
         CombineState c = new CombineState();
         c.arInputs = readFloats(in);
         c.arWeights = readFloats(in);
-        c.arCovariance = readFloats(in);
+        if (layout == 1) {
+            upgradeCovariance(c, readFloats(in));
+        } else {
+            c.arCovarianceD = readFloats(in);
+            c.arCovarianceU = readShorts(in);
+        }
         c.arResidualVariance = in.readFloat();
         c.arUpdates = in.readInt();
         c.losses = readFloats(in);

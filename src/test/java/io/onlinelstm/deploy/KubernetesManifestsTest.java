@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.onlinelstm.job.FlinkOptionKeys;
+import io.onlinelstm.model.LstmKernelCheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,6 +130,17 @@ class KubernetesManifestsTest {
                 }
             }
         }
+    }
+
+    /** oneDNN's AVX-512 LSTM is wrong on some CPUs (LstmKernelCheck): every image and manifest keeps it to AVX2. */
+    @ParameterizedTest
+    @ValueSource(strings = {"deploy/k8s/flinkdeployment-cpu.yaml", "deploy/k8s/flinkdeployment-gpu.yaml"})
+    void keepsOneDnnToCodeThatComputesTheLstmRight(String manifest) throws Exception {
+        String variable = ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX + LstmKernelCheck.ISA_VARIABLE;
+        assertEquals("AVX2", flinkConfiguration(manifest).get(variable), manifest + " lacks " + variable + ": AVX2");
+        String dockerfile = manifest.contains("gpu") ? "deploy/Dockerfile.gpu" : "deploy/Dockerfile";
+        assertEquals("AVX2", imageEnv(dockerfile).get(LstmKernelCheck.ISA_VARIABLE), dockerfile + " lacks ENV "
+                + LstmKernelCheck.ISA_VARIABLE + "=AVX2");
     }
 
     private static String normalized(String value) {

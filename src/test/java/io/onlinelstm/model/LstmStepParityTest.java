@@ -15,11 +15,11 @@ class LstmStepParityTest {
     void djlStepMatchesPlainJavaEquationsOver50StepsBatch8TwoLayers() {
         LstmConfig config = LstmConfig.builder().features(3).hiddenSize(16).layers(2).horizon(2).seed(7).build();
         // Random non-Keras weights too, so biases and every gate matter.
-        ModelWeights weights = randomWeights(config, new Random(11));
+        ModelWeights weights = LstmKernelCheck.randomWeights(config, new Random(11));
         int batch = 8;
         Random random = new Random(3);
         try (LstmModel model = LstmModel.create(weights, ComputeDevice.CPU)) {
-            PlainJavaLstm reference = new PlainJavaLstm(model.weights());
+            LstmEquations reference = new LstmEquations(model.weights());
             float[][] h = new float[batch][config.stateSize()];
             float[][] c = new float[batch][config.stateSize()];
             double[][] refH = new double[batch][config.stateSize()];
@@ -54,18 +54,6 @@ class LstmStepParityTest {
             // The state must actually have moved, or the comparison above proves little.
             assertTrue(maxAbs(c) > 0.1, "cell state stayed near zero");
         }
-    }
-
-    static ModelWeights randomWeights(LstmConfig config, Random random) {
-        java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
-        for (TensorSpec spec : TensorSpec.layout(config)) {
-            float[] v = new float[spec.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) ((random.nextDouble() * 2 - 1) * 0.5);
-            }
-            tensors.put(spec.name(), v);
-        }
-        return new ModelWeights(config, tensors);
     }
 
     private static double maxAbs(float[][] a) {

@@ -93,7 +93,7 @@ class SafetensorsWeightsTest {
     @Test
     void theFixtureForecastsByTheLstmEquationsInPyTorchsGateOrder() throws IOException {
         ModelWeights weights = SafetensorsWeights.decode(SafetensorsFile.parse(fixtureBytes()), FIXTURE);
-        PlainJavaLstm reference = new PlainJavaLstm(weights);
+        LstmEquations reference = new LstmEquations(weights);
         double[] refH = new double[FIXTURE.stateSize()];
         double[] refC = new double[FIXTURE.stateSize()];
         try (LstmModel model = LstmModel.create(weights, ComputeDevice.CPU)) {
@@ -116,7 +116,7 @@ class SafetensorsWeightsTest {
     @Test
     void exportThenImportGivesTheSameWeightsAndDescribesTheModel() {
         LstmConfig config = LstmConfig.builder().features(3).hiddenSize(5).layers(2).horizon(4).build();
-        ModelWeights weights = LstmStepParityTest.randomWeights(config, new Random(5));
+        ModelWeights weights = LstmKernelCheck.randomWeights(config, new Random(5));
         byte[] bytes = SafetensorsWeights.encode(weights, "LEVEL", 17);
 
         SafetensorsFile file = SafetensorsFile.parse(bytes);

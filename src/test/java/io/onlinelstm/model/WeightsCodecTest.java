@@ -15,7 +15,7 @@ class WeightsCodecTest {
 
     @Test
     void roundTripKeepsConfigAndEveryValue() {
-        ModelWeights weights = LstmStepParityTest.randomWeights(config, new Random(1));
+        ModelWeights weights = LstmKernelCheck.randomWeights(config, new Random(1));
         byte[] bytes = WeightsCodec.encode(weights);
         ModelWeights decoded = WeightsCodec.decode(bytes, config);
         assertEquals(config, decoded.config());
@@ -25,7 +25,7 @@ class WeightsCodecTest {
 
     @Test
     void roundTripThroughTwoModelsGivesTheSameForecasts() {
-        ModelWeights weights = LstmStepParityTest.randomWeights(config, new Random(2));
+        ModelWeights weights = LstmKernelCheck.randomWeights(config, new Random(2));
         float[][] x = {{0.5f, -1f}, {2f, 0.1f}};
         try (LstmModel a = LstmModel.create(weights, ComputeDevice.CPU);
                 LstmModel b = LstmModel.create(config, ComputeDevice.CPU)) {
@@ -37,7 +37,7 @@ class WeightsCodecTest {
     @Test
     void copyWeightsFromMakesTheTargetForecastLikeTheSource() {
         float[][] x = {{0.3f, 0.7f}};
-        try (LstmModel source = LstmModel.create(LstmStepParityTest.randomWeights(config, new Random(3)), ComputeDevice.CPU);
+        try (LstmModel source = LstmModel.create(LstmKernelCheck.randomWeights(config, new Random(3)), ComputeDevice.CPU);
                 LstmModel target = LstmModel.create(config, ComputeDevice.CPU)) {
             float[] before = target.step(x, null, null).forecasts()[0];
             float[] expected = source.step(x, null, null).forecasts()[0];

@@ -107,7 +107,8 @@ class SeriesStateTest {
         s.combine = CombineState.create(3, 100f);
         s.combine.arInputs[1] = 0.5f;
         s.combine.arWeights[2] = -0.25f;
-        s.combine.arCovariance[4] = 7f;
+        s.combine.arCovarianceD[2] = 7f;
+        s.combine.arCovarianceU[1] = HalfFloat.fromFloat(0.5f);
         s.combine.arResidualVariance = 1.5f;
         s.combine.arUpdates = 42;
         s.combine.losses[CombineState.AR] = 3f;
@@ -173,7 +174,8 @@ class SeriesStateTest {
         }
         assertArrayEquals(s.arInputs, r.arInputs);
         assertArrayEquals(s.arWeights, r.arWeights);
-        assertArrayEquals(s.arCovariance, r.arCovariance);
+        assertArrayEquals(s.arCovarianceD, r.arCovarianceD);
+        assertArrayEquals(s.arCovarianceU, r.arCovarianceU);
         assertEquals(s.arResidualVariance, r.arResidualVariance);
         assertEquals(s.arUpdates, r.arUpdates);
         assertArrayEquals(s.losses, r.losses);
@@ -269,6 +271,88 @@ class SeriesStateTest {
         s.step.h[0] = HalfFloat.fromFloat(0.1f);
         assertEquals(0.1f, HalfFloat.toFloat(r.step.h[0]), 0.1f / 2048);
         assertSameState(s, r);
+    }
+
+    /**
+     * A combine part of layout 1 (the covariance's upper triangle in floats) restores as U-D factors
+     * of the same covariance, to the precision of U's halves; everything else whole.
+     */
+    @Test
+    void aCombinePartOfLayoutOneRestoresItsCovarianceAsFactors() throws Exception {
+        SeriesState s = sample();
+        int n = s.combine.arWeights.length;
+        float[] triangle = positiveDefiniteTriangle(n, new java.util.Random(7));
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(
+                replacePart(s, "combine", combineLayoutOne(s.combine, triangle))));
+
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = r.combine.arCovarianceD[i];
+        }
+        double[] u = new double[r.combine.arCovarianceU.length];
+        for (int k = 0; k < u.length; k++) {
+            u[k] = HalfFloat.toFloat(r.combine.arCovarianceU[k]);
+        }
+        double[] restored = UdFactors.covariance(d, u, n);
+        for (int k = 0; k < triangle.length; k++) {
+            assertEquals(triangle[k], restored[k], 2e-3 * Math.max(1, Math.abs(triangle[k])), "entry " + k);
+        }
+        s.combine.arCovarianceD = r.combine.arCovarianceD;
+        s.combine.arCovarianceU = r.combine.arCovarianceU;
+        assertSameState(s, r);
+    }
+
+    /** One that is not a covariance (never written, but a restore must not fail on it) restarts from the prior. */
+    @Test
+    void aCombinePartOfLayoutOneWithoutACovarianceRestartsFromThePrior() throws Exception {
+        SeriesState s = sample();
+        int n = s.combine.arWeights.length;
+        float[] triangle = new float[n * (n + 1) / 2];
+        triangle[0] = -1f;
+        SeriesState r = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(
+                replacePart(s, "combine", combineLayoutOne(s.combine, triangle))));
+        CombineState prior = CombineState.create(s.combine.lags(), CombineState.PRIOR_VARIANCE);
+        assertArrayEquals(prior.arCovarianceD, r.combine.arCovarianceD);
+        assertArrayEquals(prior.arCovarianceU, r.combine.arCovarianceU);
+        assertArrayEquals(s.combine.arWeights, r.combine.arWeights);
+    }
+
+    /** A x A' + I, packed row by row: a covariance with correlated entries. */
+    static float[] positiveDefiniteTriangle(int n, java.util.Random random) {
+        double[][] a = new double[n][n];
+        for (double[] row : a) {
+            for (int j = 0; j < n; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        float[] packed = new float[n * (n + 1) / 2];
+        for (int i = 0, k = 0; i < n; i++) {
+            for (int j = i; j < n; j++, k++) {
+                double v = i == j ? 1 : 0;
+                for (int m = 0; m < n; m++) {
+                    v += a[i][m] * a[j][m];
+                }
+                packed[k] = (float) v;
+            }
+        }
+        return packed;
+    }
+
+    private static byte[] combineLayoutOne(CombineState c, float[] triangle) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeByte(1);
+        out.writeBoolean(true);
+        blockFloats(c.arInputs, out);
+        blockFloats(c.arWeights, out);
+        blockFloats(triangle, out);
+        out.writeFloat(c.arResidualVariance);
+        out.writeInt(c.arUpdates);
+        blockFloats(c.losses, out);
+        out.writeFloat(c.residualSquares);
+        out.writeFloat(c.scored);
+        out.writeFloat(c.lastAr);
+        out.writeFloat(c.lastCombined);
+        return out.getCopyOfBuffer();
     }
 
     /** The serialized bytes of {@code s} with one part's bytes replaced by {@code part}. */

@@ -2,7 +2,7 @@ package io.onlinelstm.model;
 
 /**
  * The LSTM equations written out in plain Java, as the reference the DJL network is checked
- * against:
+ * against (by {@link LstmKernelCheck} at start-up, and by the tests):
  *
  * <pre>
  * i = sigmoid(W_ii x + b_ii + W_hi h + b_hi)
@@ -16,12 +16,12 @@ package io.onlinelstm.model;
  *
  * Computed in double precision from the exported float weights.
  */
-final class PlainJavaLstm {
+final class LstmEquations {
 
     private final ModelWeights weights;
     private final LstmConfig config;
 
-    PlainJavaLstm(ModelWeights weights) {
+    LstmEquations(ModelWeights weights) {
         this.weights = weights;
         this.config = weights.config();
     }
