@@ -27,6 +27,34 @@ public final class CalmSeriesCheck {
         return alerts * 10_000.0 / ((double) series * readings);
     }
 
+    /**
+     * The detector's own time per reading (scoring and the alert lifecycle, series made beforehand),
+     * in microseconds, on calm series after a first untimed pass that lets the JIT compile it: the
+     * steadier figure for the detector's cost than pipeline runs with and without it, whose spread
+     * on a shared machine exceeds the whole detector.
+     */
+    public static double microsPerReading(AnomalySettings settings, int series, int readings, long seed) {
+        AnomalyDetector detector = new AnomalyDetector(settings);
+        Random random = new Random(seed);
+        double[][] values = new double[series][];
+        for (int s = 0; s < series; s++) {
+            values[s] = calmSeries(random, readings);
+        }
+        long alerts = 0;
+        for (double[] v : values) {
+            alerts += alerts(detector, settings, v);
+        }
+        long start = System.nanoTime();
+        for (double[] v : values) {
+            alerts -= alerts(detector, settings, v);
+        }
+        long nanos = System.nanoTime() - start;
+        if (alerts != 0) {
+            throw new IllegalStateException("The detector is not deterministic: two passes raised different alerts");
+        }
+        return nanos / 1e3 / ((double) series * readings);
+    }
+
     /** A calm series: daily cycle plus AR(1) noise. */
     public static double[] calmSeries(Random random, int readings) {
         double amplitude = 1 + 9 * random.nextDouble();

@@ -59,6 +59,8 @@ final class LatencyRecorder implements Sink<Forecast> {
         private final AtomicLong seen = new AtomicLong();
         private volatile long firstMillis = -1;
         private volatile long lastMillis = -1;
+        /** This process's CPU when the first record after the warm-up arrived; null before, or off Linux. */
+        private volatile ProcessCpu cpuAtFirstMeasured;
         private long measured;
         private long[] latencies = new long[1 << 16];
         private int samples;
@@ -88,6 +90,7 @@ final class LatencyRecorder implements Sink<Forecast> {
             }
             if (firstMillis < 0) {
                 firstMillis = now;
+                cpuAtFirstMeasured = ProcessCpu.now();
             }
             lastMillis = now;
             measured++;
@@ -103,6 +106,15 @@ final class LatencyRecorder implements Sink<Forecast> {
                 }
                 latencies[samples++] = latency;
             }
+        }
+
+        /** CPU the process used since the first measured record, in microseconds per measured record: {total, without JIT}. */
+        synchronized double[] cpuMicrosPerMeasured(ProcessCpu now) {
+            if (cpuAtFirstMeasured == null || now == null || measured == 0) {
+                return null;
+            }
+            double[] seconds = now.secondsSince(cpuAtFirstMeasured);
+            return new double[] {1e6 * seconds[0] / measured, 1e6 * (seconds[0] - seconds[1]) / measured};
         }
 
         /** The largest latency recorded after warm-up (not sampled: every record counts); -1 before any. */

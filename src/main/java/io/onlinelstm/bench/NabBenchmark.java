@@ -106,6 +106,9 @@ public final class NabBenchmark {
             // Alert volume where nothing is wrong: 20 calm synthetic series of 10,000 readings each.
             r.put("calm_false_alerts_per_10k",
                     Math.round(CalmSeriesCheck.falseAlertsPer10k(job.anomaly(), 20, 10_000, 1) * 100) / 100.0);
+            // Its cost: to set against the forecaster's CPU per event (bench pipeline's cpu_us_per_event).
+            r.put("detector_us_per_reading",
+                    Math.round(CalmSeriesCheck.microsPerReading(job.anomaly(), 20, 10_000, 2) * 1000) / 1000.0);
         }
         return r;
     }

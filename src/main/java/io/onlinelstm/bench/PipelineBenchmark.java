@@ -78,6 +78,7 @@ public final class PipelineBenchmark {
                             "bench-pipeline", factory),
                     ForecastGraph.Sinks.forecastsOnly(new ForecastGraph.NamedSink<>(sink, "discard", "discard")));
             env.execute("bench-pipeline");
+            ProcessCpu end = ProcessCpu.now();
             LatencyRecorder.Stats stats = LatencyRecorder.stats(id);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("bench", "pipeline");
@@ -93,6 +94,14 @@ public final class PipelineBenchmark {
             r.put("events_per_s", Math.round(stats.eventsPerSecond()));
             r.put("p50_latency_ms", stats.percentile(0.50));
             r.put("p99_latency_ms", stats.percentile(0.99));
+            // The steadier figure to compare builds by on a shared machine: CPU of the whole local
+            // cluster (generator included) per event after the warm-up, where events/s moves with the
+            // neighbours' load.
+            double[] cpu = stats.cpuMicrosPerMeasured(end);
+            if (cpu != null) {
+                r.put("cpu_us_per_event", Math.round(10 * cpu[0]) / 10.0);
+                r.put("cpu_us_per_event_without_jit", Math.round(10 * cpu[1]) / 10.0);
+            }
             return r;
         } finally {
             LatencyRecorder.forget(id);

@@ -103,5 +103,7 @@ class NabBenchmarkTest {
         assertEquals(1, result.get("files").asInt());
         assertEquals(1, result.get("windows").asInt(), line);
         assertEquals(1.0, result.get("recall").asDouble(), "the spike in the labelled window is found: " + line);
+        // The detector's cost is reported (its value is timing: not asserted beyond being one).
+        assertTrue(result.get("detector_us_per_reading").asDouble() > 0, line);
     }
 }
