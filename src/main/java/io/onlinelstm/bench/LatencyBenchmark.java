@@ -2,7 +2,6 @@ package io.onlinelstm.bench;
 
 import io.onlinelstm.demo.DemoGenerator;
 import io.onlinelstm.demo.EmbeddedKafka;
-import io.onlinelstm.job.JobOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ import java.util.function.Consumer;
  *   <li>At half that rate (or at {@code --rate}): produce-to-visible latency, from the producer's send
  *       of a reading to the poll that returns its forecast, for at-least-once output, exactly-once at
  *       the checkpoint interval given (the job's default unless a job option sets it), and exactly-once
- *       with 1 s checkpoints.</li>
+ *       with 1 s checkpoints ({@link LatencyPhase}; all three unless the settings name fewer).</li>
  * </ol>
  *
  * Every trial and phase runs a job of its own (topics, group, transactional ids, folders) on the one
@@ -59,9 +58,23 @@ public final class LatencyBenchmark {
      * @param startRate the search's first estimate
      * @param jobOptions job options for every trial and phase (the phases set the delivery guarantee,
      *     and the last one the checkpoint interval, over them)
+     * @param phases the latency phases to run, in order
      */
     public record Settings(int series, int parallelism, Duration searchTrial, Duration warmup, Duration measure,
-                           double rate, double startRate, int maxTrials, Map<String, String> jobOptions) {}
+                           double rate, double startRate, int maxTrials, Map<String, String> jobOptions,
+                           List<LatencyPhase> phases) {
+
+        /** Every phase. */
+        public Settings(int series, int parallelism, Duration searchTrial, Duration warmup, Duration measure,
+                        double rate, double startRate, int maxTrials, Map<String, String> jobOptions) {
+            this(series, parallelism, searchTrial, warmup, measure, rate, startRate, maxTrials, jobOptions,
+                    List.of(LatencyPhase.values()));
+        }
+
+        public Settings {
+            phases = List.copyOf(phases);
+        }
+    }
 
     private final Settings settings;
     private final String id = UUID.randomUUID().toString().substring(0, 8);
@@ -74,7 +87,7 @@ public final class LatencyBenchmark {
         this.settings = settings;
     }
 
-    /** Runs the search (unless a rate is set) and the three latency phases; hands each JSON line to {@code out}. */
+    /** Runs the search (unless a rate is set) and the latency phases; hands each JSON line to {@code out}. */
     public List<Map<String, Object>> run(Consumer<Map<String, Object>> out) throws Exception {
         List<Map<String, Object>> lines = new ArrayList<>();
         Consumer<Map<String, Object>> emit = line -> {
@@ -116,14 +129,8 @@ public final class LatencyBenchmark {
                 settle.put("phase", "settle");
                 emit.accept(settle);
             }
-            Map<String, String> atLeastOnce = new LinkedHashMap<>(settings.jobOptions());
-            atLeastOnce.put(JobOptions.KAFKA_DELIVERY_GUARANTEE.key(), "at-least-once");
-            Map<String, String> exactlyOnce = new LinkedHashMap<>(settings.jobOptions());
-            exactlyOnce.put(JobOptions.KAFKA_DELIVERY_GUARANTEE.key(), "exactly-once");
-            Map<String, String> exactlyOnceFast = new LinkedHashMap<>(exactlyOnce);
-            exactlyOnceFast.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1 s");
-            for (Map<String, String> options : List.of(atLeastOnce, exactlyOnce, exactlyOnceFast)) {
-                emit.accept(measure(kafka, options, rate, sustained));
+            for (LatencyPhase phase : settings.phases()) {
+                emit.accept(measure(kafka, phase.jobOptions(settings.jobOptions()), rate, sustained));
             }
         }
         return lines;

@@ -2,6 +2,7 @@ package io.onlinelstm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onlinelstm.bench.LatencyBenchmark;
+import io.onlinelstm.bench.LatencyPhase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,6 +55,12 @@ final class BenchLatencyCommand implements Callable<Integer> {
             description = "Measured seconds of each latency phase (default: ${DEFAULT-VALUE}).")
     double measureSeconds;
 
+    @Option(names = "--phases", split = ",", defaultValue = "at-least-once,exactly-once,exactly-once-1s",
+            description = "Latency phases to run, in order: at-least-once, exactly-once (the checkpoint interval of the"
+                    + " job options), exactly-once-1s (default: ${DEFAULT-VALUE}). One phase alone repeats cheaply:"
+                    + " docs/benchmarks.md runs at-least-once ten times.")
+    List<String> phases;
+
     /** Job options for every run; the phases set kafka.delivery-guarantee, and the last one checkpoint.interval, over them. */
     @Mixin
     JobOptionArgs jobOptions;
@@ -72,12 +79,16 @@ final class BenchLatencyCommand implements Callable<Integer> {
         OptionChecks.notNegative("--rate", rate);
         OptionChecks.notNegative("--warmup-seconds", warmupSeconds);
         OptionChecks.positive("--measure-seconds", measureSeconds);
+        for (String phase : phases) {
+            OptionChecks.oneOf("--phases", phase, LatencyPhase.optionNames());
+        }
         jobOptions.config(); // every value and their combinations checked before a broker starts
         Map<String, String> options = jobOptions.values();
         Files.createDirectories(out);
         Path results = out.resolve("latency.jsonl");
         LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(series, parallelism, seconds(searchSeconds),
-                seconds(warmupSeconds), seconds(measureSeconds), rate, startRate, maxTrials, options);
+                seconds(warmupSeconds), seconds(measureSeconds), rate, startRate, maxTrials, options,
+                phases.stream().map(LatencyPhase::byOptionName).toList());
         List<Map<String, Object>> lines = new LatencyBenchmark(settings).run(line -> {
             try {
                 String json = JSON.writeValueAsString(line);

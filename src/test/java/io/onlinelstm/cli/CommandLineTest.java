@@ -111,4 +111,14 @@ class CommandLineTest {
         assertEquals("error: --windows-key chooses an entry of a windows file; give --windows FILE too"
                 + " (see 'online-lstm replay --help')", err.toString().trim());
     }
+
+    @Test
+    void benchLatencyRefusesAnUnknownPhaseBeforeAnythingStarts() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("bench", "latency", "--rate", "100", "--phases", "at-least-once,exactly-once-2s"));
+        assertTrue(err.toString().contains("--phases") && err.toString().contains("exactly-once-2s")
+                && err.toString().contains("exactly-once-1s"), err.toString());
+    }
 }
