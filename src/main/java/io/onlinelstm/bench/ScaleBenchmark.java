@@ -87,7 +87,8 @@ public final class ScaleBenchmark {
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
     /** The job has settled after a fault when it ran this long without restarting again. */
     private static final Duration SETTLED = Duration.ofSeconds(30);
-    private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(4);
+    /** Longest the recovery phase waits for forecasts after the kill (readings keep coming at the rate meanwhile). */
+    public static final Duration RECOVERY_LIMIT = Duration.ofMinutes(4);
     /**
      * The backlog phase gives up when no forecast was written for this long: a job that stopped
      * (a TaskManager out of heap restarts for ever) is reported at once, not after an hour.

@@ -386,7 +386,8 @@ final class BenchCommand implements Runnable {
     static final class Scale implements Callable<Integer> {
 
         @Option(names = "--series", split = ",", defaultValue = "10000,100000,1000000",
-                description = "Series counts (default: ${DEFAULT-VALUE}); 10000000 needs about 20 GB of disk, on rocksdb.")
+                description = "Series counts (default: ${DEFAULT-VALUE}); 10000000 on rocksdb needs about 100 GB of disk under"
+                        + " --out: a run larger than the free disk is refused before it starts.")
         List<Integer> series;
 
         @Option(names = "--backends", split = ",", defaultValue = "hashmap,rocksdb",
@@ -432,6 +433,7 @@ final class BenchCommand implements Runnable {
             java.util.List<String> options = new java.util.ArrayList<>();
             jobOptions.values().forEach((k, v) -> options.addAll(java.util.List.of("--" + k, v)));
             java.nio.file.Files.createDirectories(out);
+            checkDisk();
             java.nio.file.Path results = out.toAbsolutePath().resolve("scale.jsonl");
             boolean healthy = true;
             for (int count : series) {
@@ -460,6 +462,22 @@ final class BenchCommand implements Runnable {
                 }
             }
             return healthy ? 0 : 1;
+        }
+
+        /** Runs go one at a time and each deletes its files, so the largest run decides. */
+        private void checkDisk() throws java.io.IOException {
+            long usable = java.nio.file.Files.getFileStore(out).getUsableSpace();
+            // Every reading a run sends: first readings, backlog, the fixed rate, the recovery phase at most.
+            long atRate = Math.round(rate * (fixedRateMinutes * 60 + io.onlinelstm.bench.ScaleBenchmark.RECOVERY_LIMIT.toSeconds()));
+            for (int count : series) {
+                for (String backend : backends) {
+                    String shortfall = io.onlinelstm.bench.ScaleDiskEstimate.shortfall(backend, count,
+                            count + backlog + atRate, usable, out.toAbsolutePath().toString());
+                    if (shortfall != null) {
+                        throw new InvalidOptionException(shortfall);
+                    }
+                }
+            }
         }
     }
 

@@ -121,4 +121,15 @@ class CommandLineTest {
         assertTrue(err.toString().contains("--phases") && err.toString().contains("exactly-once-2s")
                 && err.toString().contains("exactly-once-1s"), err.toString());
     }
+
+    @Test
+    void benchScaleRefusesARunLargerThanTheFreeDiskBeforeItStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        // A billion series on RocksDB: terabytes, more than any test machine's disk.
+        assertEquals(2, cl.execute("bench", "scale", "--series", "1000000000", "--backends", "rocksdb", "--out", out.toString()));
+        assertTrue(err.toString().startsWith("error: 1,000,000,000 series on rocksdb need about ")
+                && err.toString().contains("GB are free"), err.toString());
+    }
 }
