@@ -1,11 +1,11 @@
 package io.onlinelstm.bench;
 
 import io.onlinelstm.demo.EmbeddedKafka;
+import io.onlinelstm.demo.TemporaryFolder;
 import io.onlinelstm.job.ForecastJob;
 import io.onlinelstm.job.JobConfig;
 import io.onlinelstm.job.JobOptions;
 import io.onlinelstm.job.LoopbackFlink;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -38,16 +38,16 @@ final class LiveJob implements AutoCloseable {
             JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(), JobOptions.KAFKA_STARTING_OFFSETS.key());
 
     private final EmbeddedKafka kafka;
-    private final Path dir;
+    private final TemporaryFolder folder;
     private final String readings;
     private final String forecasts;
     private final List<String> topics;
     private final JobConfig config;
     private JobClient client;
 
-    private LiveJob(EmbeddedKafka kafka, Path dir, String run, JobConfig config, List<String> topics) {
+    private LiveJob(EmbeddedKafka kafka, TemporaryFolder folder, String run, JobConfig config, List<String> topics) {
         this.kafka = kafka;
-        this.dir = dir;
+        this.folder = folder;
         this.readings = "readings-" + run;
         this.forecasts = "forecasts-" + run;
         this.config = config;
@@ -67,7 +67,8 @@ final class LiveJob implements AutoCloseable {
                         + " group and transactional ids); leave it out");
             }
         }
-        Path dir = Files.createTempDirectory("online-lstm-bench-latency-");
+        TemporaryFolder folder = TemporaryFolder.create("online-lstm-bench-latency-");
+        Path dir = folder.path();
         String prefix = "bench-latency-" + run;
         Map<String, String> all = new LinkedHashMap<>();
         all.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
@@ -86,11 +87,17 @@ final class LiveJob implements AutoCloseable {
         all.put(JobOptions.MODEL_STORE.key(), dir.resolve("models").toUri().toString());
         all.put(JobOptions.CHECKPOINT_STORAGE.key(), dir.resolve("checkpoints").toUri().toString());
         all.putAll(options);
-        JobConfig config = JobConfig.of(all);
+        JobConfig config;
+        try {
+            config = JobConfig.of(all);
+        } catch (RuntimeException e) {
+            folder.close();
+            throw e;
+        }
         List<String> topics = List.of(config.get(JobOptions.TOPIC_READINGS), config.get(JobOptions.TOPIC_FORECASTS),
                 config.get(JobOptions.TOPIC_ALERTS), config.get(JobOptions.TOPIC_DEAD_LETTERS),
                 config.get(JobOptions.TOPIC_MODEL_UPDATES), config.get(JobOptions.TOPIC_MODEL_UPDATES_DLQ));
-        LiveJob job = new LiveJob(kafka, dir, run, config, topics);
+        LiveJob job = new LiveJob(kafka, folder, run, config, topics);
         try {
             // As the demo: 4 partitions where the data flows, 1 for the rest.
             kafka.createTopics(4, topics.get(0), topics.get(1), topics.get(2));
@@ -164,6 +171,6 @@ final class LiveJob implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Deleting the benchmark's topics {}: {}", topics, e.toString());
         }
-        EmbeddedKafka.deleteQuietly(dir);
+        folder.close();
     }
 }

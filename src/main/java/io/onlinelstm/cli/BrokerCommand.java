@@ -24,7 +24,7 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.start(dir, port, false);
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.close();

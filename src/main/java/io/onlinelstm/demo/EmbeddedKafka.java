@@ -37,11 +37,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Brokers' ceiling on transaction timeouts; the sinks' transaction.timeout.ms must stay under it. */
     public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofHours(1);
 
-    private final Path dataDir;
+    /** The broker's folder when it is temporary; null when it is kept. */
+    private final TemporaryFolder dataDir;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
 
-    private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(TemporaryFolder dataDir, KafkaRaftServer server, String bootstrapServers) {
         this.dataDir = dataDir;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
@@ -49,20 +50,29 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats storage in a temporary folder, starts the broker on free ports and waits until it answers. */
     public static EmbeddedKafka start() {
-        Path dir;
+        TemporaryFolder dir;
         try {
-            dir = Files.createTempDirectory("online-lstm-kafka-");
+            dir = TemporaryFolder.create("online-lstm-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a folder for the embedded Kafka broker", e);
         }
-        return start(dir, 0, true);
+        try {
+            return start(dir.path(), 0, dir);
+        } catch (RuntimeException e) {
+            dir.close();
+            throw e;
+        }
     }
 
     /**
-     * Starts a broker on {@code port} (0: any free port) with its data in {@code dir}; keeps the
-     * data on close unless {@code temporary}, so a restarted broker finds its topics again.
+     * Starts a broker on {@code port} (0: any free port) with its data in {@code dir}, kept on close
+     * so that a restarted broker finds its topics again.
      */
-    public static EmbeddedKafka start(Path dir, int port, boolean temporary) {
+    public static EmbeddedKafka start(Path dir, int port) {
+        return start(dir, port, null);
+    }
+
+    private static EmbeddedKafka start(Path dir, int port, TemporaryFolder temporary) {
         try {
             int brokerPort = port > 0 ? port : freePort();
             java.util.OptionalInt previous = previousControllerPort(dir);
@@ -101,20 +111,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(temporary ? dir : null, server, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(temporary, server, "127.0.0.1:" + brokerPort);
             kafka.awaitReady(Duration.ofSeconds(60));
             LOG.info("Embedded Kafka broker ready at {} (data in {})", kafka.bootstrapServers, dir);
             return kafka;
         } catch (IOException e) {
-            if (temporary) {
-                deleteQuietly(dir);
-            }
             throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            if (temporary) {
-                deleteQuietly(dir);
-            }
-            throw e;
         }
     }
 
@@ -195,7 +197,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Embedded Kafka broker did not shut down cleanly: {}", e.toString());
         } finally {
-            deleteQuietly(dataDir);
+            if (dataDir != null) {
+                dataDir.close();
+            }
         }
     }
 
