@@ -110,6 +110,11 @@ final class ForecastWatcher implements Runnable {
         return worst.slowest(n);
     }
 
+    /** Wall-clock start of the seconds {@link #slowestSeconds} counts; null before the first timed forecast. */
+    java.time.Instant timedFrom() {
+        return worst.start();
+    }
+
     void stop() {
         running = false;
     }

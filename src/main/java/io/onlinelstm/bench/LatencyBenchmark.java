@@ -230,6 +230,8 @@ public final class LatencyBenchmark {
             line.put("p99_ms", stats.percentile(0.99));
             line.put("max_ms", stats.max());
             line.put("slowest_seconds", watcher.slowestSeconds(SLOWEST_SECONDS_SHOWN));
+            // Second 0 on the wall clock: to find a slow second in GC, job or system logs.
+            line.put("seconds_from", watcher.timedFrom() == null ? null : watcher.timedFrom().toString());
             line.put("target_p99_ms", target);
             line.put("target_met", stats.measured() > 0 && stats.percentile(0.99) <= target);
             return line;

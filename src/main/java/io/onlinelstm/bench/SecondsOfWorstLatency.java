@@ -1,5 +1,6 @@
 package io.onlinelstm.bench;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 final class SecondsOfWorstLatency {
 
     private long startNanos = -1;
+    /** Wall-clock time of the first sample: where second 0 starts in other logs (GC, the job's, the system's). */
+    private Instant start;
     private long[] worst = new long[64];
     private long[] count = new long[64];
     private int seconds;
@@ -24,6 +27,7 @@ final class SecondsOfWorstLatency {
     synchronized void record(long nanos, long latencyMs) {
         if (startNanos < 0) {
             startNanos = nanos;
+            start = Instant.now().minusNanos(System.nanoTime() - nanos);
         }
         int second = (int) Math.max(0, TimeUnit.NANOSECONDS.toSeconds(nanos - startNanos));
         if (second >= worst.length) {
@@ -34,6 +38,11 @@ final class SecondsOfWorstLatency {
         worst[second] = Math.max(worst[second], latencyMs);
         count[second]++;
         seconds = Math.max(seconds, second + 1);
+    }
+
+    /** When second 0 started (wall clock); null before the first sample. */
+    synchronized Instant start() {
+        return start;
     }
 
     /** The {@code n} seconds with the highest worst latency, highest first (earlier second on ties). */

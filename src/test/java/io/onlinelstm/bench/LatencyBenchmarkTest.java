@@ -18,6 +18,7 @@ class LatencyBenchmarkTest {
 
     @Test
     void everyPhaseReportsLatenciesOfItsForecasts() throws Exception {
+        java.time.Instant started = java.time.Instant.now();
         LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(50, 2, Duration.ofSeconds(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), 300, 0, 1,
                 // 2 s checkpoints: the exactly-once phase waits for one after its last reading.
@@ -38,7 +39,7 @@ class LatencyBenchmarkTest {
         for (Map<String, Object> line : phases) {
             assertEquals("measure", line.get("phase"));
             for (String key : List.of("rate", "sustained_rate", "p50_ms", "p99_ms", "max_ms", "slowest_seconds",
-                    "forecasts", "missing", "target_p99_ms")) {
+                    "forecasts", "missing", "target_p99_ms", "seconds_from")) {
                 assertTrue(line.containsKey(key), key + " in " + line);
             }
             assertEquals(300L, line.get("rate"));
@@ -49,6 +50,9 @@ class LatencyBenchmarkTest {
             assertTrue(!slowest.isEmpty() && slowest.size() <= LatencyBenchmark.SLOWEST_SECONDS_SHOWN, line.toString());
             assertEquals(line.get("max_ms"), ((Map<?, ?>) slowest.get(0)).get("worst_ms"),
                     "the slowest second holds the phase's worst latency: " + line);
+            // Second 0 is a wall-clock time within this test's run.
+            java.time.Instant from = java.time.Instant.parse((String) line.get("seconds_from"));
+            assertTrue(from.isAfter(started) && from.isBefore(java.time.Instant.now()), line.toString());
         }
     }
 

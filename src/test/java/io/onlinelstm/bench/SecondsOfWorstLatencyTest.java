@@ -42,4 +42,16 @@ class SecondsOfWorstLatencyTest {
         seconds.record(at(2), 80);
         assertEquals(List.of(2L, 3L), seconds.slowest(2).stream().map(m -> m.get("second")).toList());
     }
+
+    @Test
+    void secondZeroIsTheWallClockTimeOfTheFirstSample() {
+        SecondsOfWorstLatency seconds = new SecondsOfWorstLatency();
+        assertEquals(null, seconds.start());
+        java.time.Instant before = java.time.Instant.now();
+        // A sample observed 30 s ago on the monotonic clock starts second 0 30 s ago on the wall clock.
+        seconds.record(System.nanoTime() - TimeUnit.SECONDS.toNanos(30), 10);
+        seconds.record(System.nanoTime(), 10);
+        long ago = java.time.Duration.between(seconds.start(), before).toSeconds();
+        assertEquals(30, ago, 1, "second 0 at " + seconds.start() + ", test started " + before);
+    }
 }
