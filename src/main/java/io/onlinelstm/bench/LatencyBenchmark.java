@@ -2,6 +2,7 @@ package io.onlinelstm.bench;
 
 import io.onlinelstm.demo.DemoGenerator;
 import io.onlinelstm.demo.EmbeddedKafka;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,16 +60,18 @@ public final class LatencyBenchmark {
      * @param jobOptions job options for every trial and phase (the phases set the delivery guarantee,
      *     and the last one the checkpoint interval, over them)
      * @param phases the latency phases to run, in order
+     * @param brokerDir where the embedded broker keeps its log (a folder of its own is made under it);
+     *     null: the system's temporary directory
      */
     public record Settings(int series, int parallelism, Duration searchTrial, Duration warmup, Duration measure,
                            double rate, double startRate, int maxTrials, Map<String, String> jobOptions,
-                           List<LatencyPhase> phases) {
+                           List<LatencyPhase> phases, Path brokerDir) {
 
-        /** Every phase. */
+        /** Every phase, the broker's log in the system's temporary directory. */
         public Settings(int series, int parallelism, Duration searchTrial, Duration warmup, Duration measure,
                         double rate, double startRate, int maxTrials, Map<String, String> jobOptions) {
             this(series, parallelism, searchTrial, warmup, measure, rate, startRate, maxTrials, jobOptions,
-                    List.of(LatencyPhase.values()));
+                    List.of(LatencyPhase.values()), null);
         }
 
         public Settings {
@@ -94,7 +97,7 @@ public final class LatencyBenchmark {
             lines.add(line);
             out.accept(line);
         };
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startUnder(settings.brokerDir())) {
             Double sustained = null;
             double rate = settings.rate();
             // The JVM's first job runs cold (JIT, PyTorch's first steps): it fails rates it keeps up with
@@ -220,6 +223,10 @@ public final class LatencyBenchmark {
             line.put("series", settings.series());
             line.put("warmup_s", settings.warmup().toMillis() / 1000.0);
             line.put("measure_s", settings.measure().toMillis() / 1000.0);
+            // The broker shares the job's cores, and its log's disk writes stall the whole machine
+            // (docs/benchmarks.md): say where it lived.
+            line.put("broker_dir", String.valueOf(settings.brokerDir() == null
+                    ? Path.of(System.getProperty("java.io.tmpdir")) : settings.brokerDir()));
             line.put("sent", generator.sent());
             line.put("sent_rate", Math.round(generator.sent() / elapsed));
             line.put("forecasts", stats.measured());

@@ -61,6 +61,13 @@ final class BenchLatencyCommand implements Callable<Integer> {
                     + " docs/benchmarks.md runs at-least-once ten times.")
     List<String> phases;
 
+    @Option(names = "--broker-dir", defaultValue = "auto",
+            description = "Folder under which the embedded broker keeps its log: auto (the default) takes /dev/shm, in"
+                    + " memory, when it has " + BrokerFolder.MIN_FREE_GB + " GB free, else the system's temporary"
+                    + " directory. The broker shares the job's cores; on a disk its writes stalled this machine for"
+                    + " seconds at a time (docs/benchmarks.md).")
+    String brokerDir;
+
     /** Job options for every run; the phases set kafka.delivery-guarantee, and the last one checkpoint.interval, over them. */
     @Mixin
     JobOptionArgs jobOptions;
@@ -88,7 +95,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
         Path results = out.resolve("latency.jsonl");
         LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(series, parallelism, seconds(searchSeconds),
                 seconds(warmupSeconds), seconds(measureSeconds), rate, startRate, maxTrials, options,
-                phases.stream().map(LatencyPhase::byOptionName).toList());
+                phases.stream().map(LatencyPhase::byOptionName).toList(), BrokerFolder.choose(brokerDir));
         List<Map<String, Object>> lines = new LatencyBenchmark(settings).run(line -> {
             try {
                 String json = JSON.writeValueAsString(line);

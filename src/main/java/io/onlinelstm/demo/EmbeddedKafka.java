@@ -50,11 +50,20 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats storage in a temporary folder, starts the broker on free ports and waits until it answers. */
     public static EmbeddedKafka start() {
+        return startUnder(null);
+    }
+
+    /**
+     * As {@link #start()}, with the data in a temporary folder under {@code parent} (null: the
+     * system's temporary directory), removed on close.
+     */
+    public static EmbeddedKafka startUnder(Path parent) {
         TemporaryFolder dir;
         try {
-            dir = TemporaryFolder.create("online-lstm-kafka-");
+            dir = parent == null ? TemporaryFolder.create("online-lstm-kafka-") : TemporaryFolder.create(parent, "online-lstm-kafka-");
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a folder for the embedded Kafka broker", e);
+            throw new UncheckedIOException("Cannot create a folder for the embedded Kafka broker under "
+                    + (parent == null ? System.getProperty("java.io.tmpdir") : parent) + ": " + e.getMessage(), e);
         }
         try {
             return start(dir.path(), 0, dir);

@@ -29,6 +29,12 @@ public final class TemporaryFolder implements AutoCloseable {
         return new TemporaryFolder(Files.createTempDirectory(prefix));
     }
 
+    /** As {@link #create(String)}, under {@code parent} instead of the system's temporary directory. */
+    public static TemporaryFolder create(Path parent, String prefix) throws IOException {
+        Files.createDirectories(parent);
+        return new TemporaryFolder(Files.createTempDirectory(parent, prefix));
+    }
+
     public Path path() {
         return path;
     }

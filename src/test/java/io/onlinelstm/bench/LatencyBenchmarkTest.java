@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 class LatencyBenchmarkTest {
 
     @Test
-    void everyPhaseReportsLatenciesOfItsForecasts() throws Exception {
+    void everyPhaseReportsLatenciesOfItsForecasts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path brokerDir)
+            throws Exception {
         java.time.Instant started = java.time.Instant.now();
         LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(50, 2, Duration.ofSeconds(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), 300, 0, 1,
                 // 2 s checkpoints: the exactly-once phase waits for one after its last reading.
-                Map.of("model.hidden-size", "8", "checkpoint.interval", "2 s"));
+                Map.of("model.hidden-size", "8", "checkpoint.interval", "2 s"), List.of(LatencyPhase.values()), brokerDir);
         List<Map<String, Object>> printed = new ArrayList<>();
         List<Map<String, Object>> lines = new LatencyBenchmark(settings).run(line -> {
             System.out.println("LATENCY " + line);
@@ -30,6 +31,10 @@ class LatencyBenchmarkTest {
         });
 
         assertEquals(lines, printed);
+        // The broker kept its log where it was told, and took it away when it stopped.
+        try (var left = java.nio.file.Files.list(brokerDir)) {
+            assertEquals(List.of(), left.toList());
+        }
         // A given rate still warms the JVM first, with one trial that is reported, not judged.
         assertEquals("warm-up", lines.get(0).get("phase"));
         assertEquals(300L, lines.get(0).get("rate"));
@@ -43,6 +48,7 @@ class LatencyBenchmarkTest {
                 assertTrue(line.containsKey(key), key + " in " + line);
             }
             assertEquals(300L, line.get("rate"));
+            assertEquals(brokerDir.toString(), line.get("broker_dir"));
             assertTrue(((Number) line.get("forecasts")).longValue() > 0, line.toString());
             assertEquals(0L, line.get("missing"), line.toString());
             assertEquals(0L, line.get("strays"), line.toString());
@@ -63,7 +69,7 @@ class LatencyBenchmarkTest {
         LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(50, 2, Duration.ofSeconds(4),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 400, 2,
                 Map.of("model.hidden-size", "8", "checkpoint.interval", "2 s"),
-                List.of(LatencyPhase.EXACTLY_ONCE_1S, LatencyPhase.AT_LEAST_ONCE));
+                List.of(LatencyPhase.EXACTLY_ONCE_1S, LatencyPhase.AT_LEAST_ONCE), null);
         List<Map<String, Object>> lines = new LatencyBenchmark(settings).run(line -> System.out.println("LATENCY " + line));
 
         List<Object> phases = lines.stream().map(l -> l.get("phase")).toList();
