@@ -2,12 +2,14 @@ package io.onlinelstm.bench;
 
 import io.onlinelstm.demo.DemoGenerator;
 import io.onlinelstm.demo.EmbeddedKafka;
+import io.onlinelstm.demo.TemporaryFolder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -60,8 +62,7 @@ public final class LatencyBenchmark {
      * @param jobOptions job options for every trial and phase (the phases set the delivery guarantee,
      *     and the last one the checkpoint interval, over them)
      * @param phases the latency phases to run, in order
-     * @param brokerDir where the embedded broker keeps its log (a folder of its own is made under it);
-     *     null: the system's temporary directory
+     * @param brokerDir where the embedded broker keeps its log (a folder of its own is made under it)
      */
     public record Settings(int series, int parallelism, Duration searchTrial, Duration warmup, Duration measure,
                            double rate, double startRate, int maxTrials, Map<String, String> jobOptions,
@@ -71,11 +72,12 @@ public final class LatencyBenchmark {
         public Settings(int series, int parallelism, Duration searchTrial, Duration warmup, Duration measure,
                         double rate, double startRate, int maxTrials, Map<String, String> jobOptions) {
             this(series, parallelism, searchTrial, warmup, measure, rate, startRate, maxTrials, jobOptions,
-                    List.of(LatencyPhase.values()), null);
+                    List.of(LatencyPhase.values()), TemporaryFolder.systemTemp());
         }
 
         public Settings {
             phases = List.copyOf(phases);
+            Objects.requireNonNull(brokerDir, "brokerDir");
         }
     }
 
@@ -225,8 +227,7 @@ public final class LatencyBenchmark {
             line.put("measure_s", settings.measure().toMillis() / 1000.0);
             // The broker shares the job's cores, and its log's disk writes stall the whole machine
             // (docs/benchmarks.md): say where it lived.
-            line.put("broker_dir", String.valueOf(settings.brokerDir() == null
-                    ? Path.of(System.getProperty("java.io.tmpdir")) : settings.brokerDir()));
+            line.put("broker_dir", settings.brokerDir().toString());
             line.put("sent", generator.sent());
             line.put("sent_rate", Math.round(generator.sent() / elapsed));
             line.put("forecasts", stats.measured());

@@ -1,5 +1,6 @@
 package io.onlinelstm.cli;
 
+import io.onlinelstm.demo.TemporaryFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ final class BrokerFolder {
 
     private BrokerFolder() {}
 
-    /** @return the folder for {@code --broker-dir}'s value; null for the system's temporary directory */
+    /** @return the folder for {@code --broker-dir}'s value */
     static Path choose(String option) throws IOException {
         if (!"auto".equals(option)) {
             Path dir = Path.of(option);
@@ -31,6 +32,6 @@ final class BrokerFolder {
                 && Files.getFileStore(SHARED_MEMORY).getUsableSpace() >= MIN_FREE_GB * 1_000_000_000L) {
             return SHARED_MEMORY;
         }
-        return null;
+        return TemporaryFolder.systemTemp();
     }
 }

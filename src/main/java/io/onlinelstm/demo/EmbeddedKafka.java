@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -50,20 +49,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats storage in a temporary folder, starts the broker on free ports and waits until it answers. */
     public static EmbeddedKafka start() {
-        return startUnder(null);
+        return startUnder(TemporaryFolder.systemTemp());
     }
 
-    /**
-     * As {@link #start()}, with the data in a temporary folder under {@code parent} (null: the
-     * system's temporary directory), removed on close.
-     */
+    /** As {@link #start()}, with the data in a temporary folder under {@code parent}, removed on close. */
     public static EmbeddedKafka startUnder(Path parent) {
         TemporaryFolder dir;
         try {
-            dir = parent == null ? TemporaryFolder.create("online-lstm-kafka-") : TemporaryFolder.create(parent, "online-lstm-kafka-");
+            dir = TemporaryFolder.create(parent, "online-lstm-kafka-");
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a folder for the embedded Kafka broker under "
-                    + (parent == null ? System.getProperty("java.io.tmpdir") : parent) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot create a folder for the embedded Kafka broker under " + parent
+                    + ": " + e.getMessage(), e);
         }
         try {
             return start(dir.path(), 0, dir);
@@ -229,19 +225,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Deletes a folder and everything in it, logging what cannot be deleted. */
     public static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.debug("Could not delete {}: {}", p, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.toString());
+        Path left = TemporaryFolder.deleteRecursively(dir);
+        if (left != null) {
+            LOG.warn("Could not delete all of {}: {} is left", dir, left);
         }
     }
 }

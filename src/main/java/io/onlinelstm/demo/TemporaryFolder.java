@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A folder under the system's temporary directory that is deleted on {@link #close()}, or when the
+ * A temporary folder (under the system's temporary directory unless given another) that is deleted on {@link #close()}, or when the
  * JVM exits before that (Ctrl-C, SIGTERM). An embedded broker's log reaches gigabytes in a
  * benchmark; without the exit hook every interrupted run left its folder behind in /tmp.
  */
@@ -20,16 +20,21 @@ public final class TemporaryFolder implements AutoCloseable {
     private TemporaryFolder(Path path) {
         this.path = path;
         // Nothing but java.nio in the hook: a logging framework first loaded at exit fails to start.
-        this.onExit = new Thread(() -> delete(path), "delete-" + path.getFileName());
+        this.onExit = new Thread(() -> deleteRecursively(path), "delete-" + path.getFileName());
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
-    /** @throws IOException when the folder cannot be created; the message names the prefix */
-    public static TemporaryFolder create(String prefix) throws IOException {
-        return new TemporaryFolder(Files.createTempDirectory(prefix));
+    /** The system's temporary directory ({@code java.io.tmpdir}). */
+    public static Path systemTemp() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
-    /** As {@link #create(String)}, under {@code parent} instead of the system's temporary directory. */
+    /** A folder under the system's temporary directory. */
+    public static TemporaryFolder create(String prefix) throws IOException {
+        return create(systemTemp(), prefix);
+    }
+
+    /** A folder under {@code parent}, made if missing. */
     public static TemporaryFolder create(Path parent, String prefix) throws IOException {
         Files.createDirectories(parent);
         return new TemporaryFolder(Files.createTempDirectory(parent, prefix));
@@ -48,21 +53,33 @@ public final class TemporaryFolder implements AutoCloseable {
             // The JVM is exiting: the hook deletes the folder.
             return;
         }
-        delete(path);
+        deleteRecursively(path);
     }
 
-    /** Best effort: what cannot be deleted (a file still open elsewhere) stays. */
-    private static void delete(Path dir) {
+    /**
+     * Deletes {@code dir} and everything in it, best effort: what cannot be deleted (a file still
+     * open elsewhere) stays. Logs nothing, so the exit hook can use it.
+     *
+     * @return the first path that could not be deleted; null when nothing is left
+     */
+    public static Path deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return null;
+        }
+        Path[] left = {null};
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
-                    // left behind; the next file may still go
+                    if (left[0] == null) {
+                        left[0] = p;
+                    }
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            // the folder is gone already, or unreadable: nothing more to do
+            return dir;
         }
+        return left[0];
     }
 }

@@ -69,7 +69,8 @@ class LatencyBenchmarkTest {
         LatencyBenchmark.Settings settings = new LatencyBenchmark.Settings(50, 2, Duration.ofSeconds(4),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 400, 2,
                 Map.of("model.hidden-size", "8", "checkpoint.interval", "2 s"),
-                List.of(LatencyPhase.EXACTLY_ONCE_1S, LatencyPhase.AT_LEAST_ONCE), null);
+                List.of(LatencyPhase.EXACTLY_ONCE_1S, LatencyPhase.AT_LEAST_ONCE),
+                io.onlinelstm.demo.TemporaryFolder.systemTemp());
         List<Map<String, Object>> lines = new LatencyBenchmark(settings).run(line -> System.out.println("LATENCY " + line));
 
         List<Object> phases = lines.stream().map(l -> l.get("phase")).toList();

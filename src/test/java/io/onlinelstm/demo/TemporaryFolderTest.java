@@ -27,6 +27,16 @@ class TemporaryFolderTest {
         assertFalse(Files.exists(path));
     }
 
+    @Test
+    void deleteRecursivelyRemovesATreeAndReportsNothingLeft(@org.junit.jupiter.api.io.TempDir Path parent) throws Exception {
+        assertEquals(null, TemporaryFolder.deleteRecursively(parent.resolve("never-made")));
+        Path dir = Files.createDirectories(parent.resolve("a/b"));
+        Files.writeString(dir.resolve("f"), "x");
+        assertEquals(null, TemporaryFolder.deleteRecursively(parent.resolve("a")));
+        assertFalse(Files.exists(parent.resolve("a")));
+        assertTrue(Files.isDirectory(parent), "only the tree asked for goes");
+    }
+
     /** A JVM stopped by SIGTERM (as Ctrl-C stops a benchmark) leaves no folder behind. */
     @Test
     void aSignalledJvmDeletesItsFolderOnTheWayOut() throws Exception {
